@@ -1,0 +1,403 @@
+//! Evaluating rulebooks against an intake: the decision (tier and fired rules) on the fast path,
+//! and the full result of `spec/evaluation.md` built on top of it.
+//!
+//! **Invariant:** evaluation is pure and deterministic, and fails closed: a rule that cannot be
+//! evaluated (it needs a record nobody could look up) is listed in `errors` and gives at least
+//! `escalate`; it never lowers the tier.
+
+mod lower;
+
+use std::collections::BTreeMap;
+
+use clearance_domain::vocabulary::{Answer, Vocabulary};
+use clearance_domain::{Intake, Records, Tier};
+use serde::Serialize;
+
+pub use lower::{Change, ChangeOp, apply};
+
+use crate::facts::{self, Slots};
+use crate::program::{NoTrace, Reads, Scope, Trace, Truth};
+use crate::rulebook::{MAX_PRINCIPLES, MAX_RULES, MAX_TERMS, Rulebook};
+use crate::schema::{FIELDS, ItemList, Kind, MISSING, Scope as FieldScope, SlotId};
+
+/// A fixed-size set of rule indices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct RuleSet([u64; MAX_RULES / 64]);
+
+impl RuleSet {
+    fn insert(&mut self, index: usize) {
+        self.0[index / 64] |= 1 << (index % 64);
+    }
+
+    /// True when the set holds rule `index`.
+    pub fn contains(&self, index: usize) -> bool {
+        self.0[index / 64] & (1 << (index % 64)) != 0
+    }
+
+    /// The indices, ascending.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..MAX_RULES).filter(|index| self.contains(*index))
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|word| *word == 0)
+    }
+}
+
+/// The decision of one rulebook: its tier and the rules behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// The most restrictive tier of the fired rules (at least `escalate` when a rule errored).
+    pub tier: Tier,
+    /// The rules that fired.
+    pub fired: RuleSet,
+    /// The rules that could not be evaluated.
+    pub errored: RuleSet,
+}
+
+/// Everything one pass over a rulebook computes; the decision plus what the full result needs.
+struct Pass {
+    decision: Decision,
+    principles: [u32; MAX_PRINCIPLES],
+    principle_errors: u16,
+    reads: u128,
+    terms: [Truth; MAX_TERMS],
+    term_reads: [u128; MAX_TERMS],
+    principle_reads: [u128; MAX_PRINCIPLES],
+}
+
+const YES: u32 = 1 << 0;
+const NO: u32 = 1 << 1;
+const UNSURE: u32 = 1 << 2;
+
+fn run<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &Slots) -> Pass {
+    let mut terms = [Truth::False; MAX_TERMS];
+    let mut term_reads = [0u128; MAX_TERMS];
+    let mut principles = [YES; MAX_PRINCIPLES];
+    let mut principle_reads = [0u128; MAX_PRINCIPLES];
+    let mut principle_errors = 0u16;
+    let mut reads = 0u128;
+    for (index, term) in rulebook.terms.iter().enumerate() {
+        let scope = Scope { intake, records, terms: &terms, term_reads: &term_reads, principles: &[], principle_reads: &[] };
+        let mut trace = T::default();
+        let value = term.node.eval(slots, &scope, &mut trace);
+        terms[index] = value;
+        term_reads[index] = trace.into();
+    }
+    for (index, principle) in rulebook.principles.iter().enumerate() {
+        let scope = Scope { intake, records, terms: &terms, term_reads: &term_reads, principles: &[], principle_reads: &[] };
+        let mut trace = T::default();
+        let answer = match principle.no.eval(slots, &scope, &mut trace) {
+            Truth::True => NO,
+            Truth::Error => {
+                principle_errors |= 1 << index;
+                UNSURE
+            }
+            Truth::False => match principle.unsure.eval(slots, &scope, &mut trace) {
+                Truth::True => UNSURE,
+                Truth::Error => {
+                    principle_errors |= 1 << index;
+                    UNSURE
+                }
+                Truth::False => YES,
+            },
+        };
+        principles[index] = answer;
+        let principle_read = trace.into();
+        principle_reads[index] = principle_read;
+        reads |= principle_read;
+    }
+    let mut decision = Decision { tier: Tier::Notify, fired: RuleSet::default(), errored: RuleSet::default() };
+    let scope = Scope { intake, records, terms: &terms, term_reads: &term_reads, principles: &principles, principle_reads: &principle_reads };
+    for (index, rule) in rulebook.rules.iter().enumerate() {
+        let mut trace = T::default();
+        match rule.node.eval(slots, &scope, &mut trace) {
+            Truth::True => {
+                decision.fired.insert(index);
+                decision.tier = decision.tier.max(rule.tier);
+            }
+            Truth::Error => {
+                decision.errored.insert(index);
+                decision.tier = decision.tier.max(Tier::Escalate);
+            }
+            Truth::False => {}
+        }
+        reads |= trace.into();
+    }
+    if principle_errors != 0 {
+        decision.tier = decision.tier.max(Tier::Escalate);
+    }
+    Pass { decision, principles, principle_errors, reads, terms, term_reads, principle_reads }
+}
+
+impl From<NoTrace> for u128 {
+    fn from(_: NoTrace) -> u128 {
+        0
+    }
+}
+
+impl Default for NoTrace {
+    fn default() -> Self {
+        NoTrace
+    }
+}
+
+impl From<Reads> for u128 {
+    fn from(reads: Reads) -> u128 {
+        reads.0
+    }
+}
+
+impl Rulebook {
+    /// The decision for an intake: the tier and the ids of the rules that fired. The fast path.
+    pub fn decide(&self, intake: &Intake, records: &Records) -> Decision {
+        let slots = facts::slots(intake, records);
+        run::<NoTrace>(self, intake, records, &slots).decision
+    }
+
+    /// The decision for already flattened facts.
+    pub fn decide_slots(&self, intake: &Intake, records: &Records, slots: &Slots) -> Decision {
+        run::<NoTrace>(self, intake, records, slots).decision
+    }
+}
+
+/// The overall tier of several rulebooks: the most restrictive.
+pub fn decide_all(rulebooks: &[&Rulebook], intake: &Intake, records: &Records) -> Tier {
+    let slots = facts::slots(intake, records);
+    rulebooks.iter().map(|rulebook| rulebook.decide_slots(intake, records, &slots).tier).max().unwrap_or(Tier::Notify)
+}
+
+/// Options for a full evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Compute `lower_tier_if` (the one part that searches).
+    pub lower_tier_if: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { lower_tier_if: true }
+    }
+}
+
+/// The result object of `spec/evaluation.md`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// The overall tier.
+    pub tier: Tier,
+    /// The rulebooks evaluated.
+    pub rulebooks: Vec<RulebookRef>,
+    /// What fired, with reasons.
+    pub findings: Vec<Finding>,
+    /// The guiding principles' answers, when a rulebook defines principles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principles: Option<BTreeMap<String, Answer>>,
+    /// Paths of questions that a rule read and the intake left out.
+    pub unanswered: Vec<String>,
+    /// Every finding's actions, merged in order.
+    pub actions: Vec<String>,
+    /// Changes that would give a less restrictive tier.
+    pub lower_tier_if: Vec<Suggestion>,
+    /// True when the search stopped at its bound before it was exhaustive.
+    pub lower_tier_if_truncated: bool,
+    /// Rules that could not be evaluated.
+    pub errors: Vec<EvaluationError>,
+}
+
+/// A rulebook named in a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RulebookRef {
+    /// Identifier.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// `sha256:…` of its canonical form.
+    pub digest: String,
+}
+
+/// A rule that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The rule's id in its rulebook.
+    pub rule: String,
+    /// The rulebook's id (an addition to the spec's object: rule ids are unique per rulebook).
+    pub rulebook: String,
+    /// The rule's tier.
+    pub tier: Tier,
+    /// Clause keys.
+    pub citations: Vec<String>,
+    /// One sentence built from the intake's answers.
+    pub reason: String,
+    /// Action ids.
+    pub actions: Vec<String>,
+}
+
+/// A set of changes and the tier it gives.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// The tier the changes give.
+    pub tier: Tier,
+    /// Path → new value (for a list, the list with the entries removed).
+    pub changes: serde_json::Map<String, serde_json::Value>,
+    /// The changes, in a form that can be applied to an intake (not serialized).
+    #[serde(skip)]
+    pub applied: Vec<Change>,
+}
+
+/// A rule that could not be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvaluationError {
+    /// The rulebook's id.
+    pub rulebook: String,
+    /// The rule (or `principles.N`).
+    pub rule: String,
+    /// Why.
+    pub message: String,
+}
+
+/// Evaluates an intake against several rulebooks (the overall tier is the most restrictive).
+pub fn evaluate(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, options: Options) -> Evaluation {
+    let slots = facts::slots(intake, records);
+    let mut evaluation = Evaluation {
+        tier: Tier::Notify,
+        rulebooks: Vec::with_capacity(rulebooks.len()),
+        findings: Vec::new(),
+        principles: None,
+        unanswered: Vec::new(),
+        actions: Vec::new(),
+        lower_tier_if: Vec::new(),
+        lower_tier_if_truncated: false,
+        errors: Vec::new(),
+    };
+    let mut reads = 0u128;
+    for rulebook in rulebooks {
+        let pass = run::<Reads>(rulebook, intake, records, &slots);
+        reads |= pass.reads;
+        evaluation.tier = evaluation.tier.max(pass.decision.tier);
+        evaluation.rulebooks.push(RulebookRef { id: rulebook.id.clone(), version: rulebook.version.clone(), digest: rulebook.digest.clone() });
+        let scope = Scope {
+            intake,
+            records,
+            terms: &pass.terms,
+            term_reads: &pass.term_reads,
+            principles: &pass.principles,
+            principle_reads: &pass.principle_reads,
+        };
+        if !rulebook.principles.is_empty() {
+            let principles = evaluation.principles.get_or_insert_with(BTreeMap::new);
+            for (index, principle) in rulebook.principles.iter().enumerate() {
+                let answer = match pass.principles[index] {
+                    YES => Answer::Yes,
+                    NO => Answer::No,
+                    _ => Answer::Unsure,
+                };
+                principles.entry(principle.id.clone()).or_insert(answer);
+                if pass.principle_errors & (1 << index) != 0 {
+                    evaluation.errors.push(EvaluationError {
+                        rulebook: rulebook.id.clone(),
+                        rule: format!("principles.{}", principle.id),
+                        message: unresolved_message(),
+                    });
+                }
+            }
+        }
+        for index in pass.decision.fired.iter() {
+            let rule = &rulebook.rules[index];
+            evaluation.findings.push(Finding {
+                rule: rule.id.clone(),
+                rulebook: rulebook.id.clone(),
+                tier: rule.tier,
+                citations: rule.citations.clone(),
+                reason: rule.reason.render(&slots, &scope),
+                actions: rule.actions.clone(),
+            });
+        }
+        for index in pass.decision.errored.iter() {
+            evaluation.errors.push(EvaluationError {
+                rulebook: rulebook.id.clone(),
+                rule: rulebook.rules[index].id.clone(),
+                message: unresolved_message(),
+            });
+        }
+    }
+    for finding in &evaluation.findings {
+        for action in &finding.actions {
+            if !evaluation.actions.contains(action) {
+                evaluation.actions.push(action.clone());
+            }
+        }
+    }
+    evaluation.unanswered = unanswered(intake, &slots, reads);
+    if options.lower_tier_if && evaluation.tier > Tier::Notify {
+        let search = lower::search(rulebooks, intake, records, evaluation.tier);
+        evaluation.lower_tier_if = search.suggestions;
+        evaluation.lower_tier_if_truncated = search.truncated;
+    }
+    evaluation
+}
+
+fn unresolved_message() -> String {
+    "it reads a consent record or a registered tool's terms that could not be looked up (no records are available here); treated as not met and escalated".to_owned()
+}
+
+/// The left-out questions among the slots read, as paths, in schema order.
+///
+/// An answer or a single value left out is a question whenever a rule read it (it counts as
+/// `unsure` or as its default). A list left out is one only where a rule asked whether it is
+/// known: a left-out `training.data` is no question when no model is trained. Free text is never
+/// a question (no `vendor` means no vendor).
+fn unanswered(intake: &Intake, slots: &Slots, reads: u128) -> Vec<String> {
+    let mut paths = Vec::new();
+    for field in FIELDS {
+        let read = match field.kind {
+            Kind::Answer | Kind::Choice { .. } => reads & (1u128 << field.slot) != 0,
+            Kind::List { .. } | Kind::Items => reads & (1u128 << (64 + field.slot)) != 0,
+            Kind::Text => false,
+        };
+        if !read || slots[field.slot] & MISSING == 0 {
+            continue;
+        }
+        match field.scope {
+            FieldScope::Top => paths.push(field.path.to_owned()),
+            FieldScope::Entry(ItemList::Tools) => {
+                for (position, tool) in intake.tools.iter().flatten().enumerate() {
+                    let missing = match field.slot {
+                        slot if slot == SlotId::tool_environment as usize => tool.environment.is_none() && tool.tool_id.is_none(),
+                        slot if slot == SlotId::tool_trains_on_inputs as usize => tool.trains_on_inputs.is_none() && tool.tool_id.is_none(),
+                        slot if slot == SlotId::tool_name as usize => tool.name.is_none(),
+                        _ => tool.tool_id.is_none(),
+                    };
+                    if missing {
+                        paths.push(format!("tools[{position}].{}", field.path));
+                    }
+                }
+            }
+            FieldScope::Entry(ItemList::Performers) => {
+                for (position, performer) in intake.talent.performers.iter().flatten().enumerate() {
+                    let missing = match field.slot {
+                        slot if slot == SlotId::performer_role as usize => performer.role.is_none(),
+                        slot if slot == SlotId::performer_living as usize => performer.living.is_none(),
+                        slot if slot == SlotId::performer_union as usize => performer.union.is_none(),
+                        slot if slot == SlotId::performer_consent as usize => performer.consent.is_none() && performer.consent_id.is_none(),
+                        slot if slot == SlotId::performer_consent_id as usize => performer.consent_id.is_none(),
+                        _ => false,
+                    };
+                    if missing {
+                        paths.push(format!("talent.performers[{position}].{}", field.path));
+                    }
+                }
+            }
+        }
+    }
+    paths
+}
+
+/// The name of an answer's bit, for tests and messages.
+pub fn answer_name(bits: u32) -> &'static str {
+    match bits {
+        YES => Answer::Yes.as_str(),
+        NO => Answer::No.as_str(),
+        _ => Answer::Unsure.as_str(),
+    }
+}
