@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::expr::{self, Contains, Expr, Name, Range};
 use crate::program::{Node, static_reads};
 use crate::rulebook::{Action, Clause, MAX_PRINCIPLES, MAX_RULES, MAX_TERMS, Principle, Rule, Rulebook, RulebookTest, Term};
-use crate::schema::{self, Field, ItemList, Kind, MISSING, Scope as FieldScope};
+use crate::schema::{self, Field, ItemList, Kind, MAX_COUNT, MISSING, Scope as FieldScope};
 use crate::syntax::{self, RulebookFile, Text};
 use crate::template::{self, Part, Template};
 
@@ -178,7 +178,9 @@ impl Compiler<'_> {
         }
 
         let tests = self.tests(file, &rules);
+        let kernel = crate::kernel::Kernel::compile(&terms, &principles, &rules);
         Rulebook {
+            kernel,
             id: text(&file.id),
             version: text(&file.version),
             title: text(&file.title),
@@ -346,7 +348,14 @@ impl Compiler<'_> {
                     self.problem_at(path, text, list.range, message, None);
                     return None;
                 }
-                Some(Node::Count { slot: resolved.slot, compare: *compare, value: *value })
+                if *value > MAX_COUNT {
+                    let message = format!("`count` compares with numbers up to {MAX_COUNT}, not {value}");
+                    self.problem_at(path, text, list.range, message, None);
+                    return None;
+                }
+                // A list of entries holds its count as one bit, so a comparison is a mask.
+                let mask = (0..=MAX_COUNT).filter(|count| compare.holds(*count, *value)).fold(0, |mask, count| mask | bit(count));
+                Some(Node::Any { slot: resolved.slot, mask })
             }
             Expr::Quantified { all, list, body } => {
                 if matches!(context, Context::Entry(_)) {

@@ -25,8 +25,19 @@ use crate::schema::{FIELDS, ItemList, Kind, MISSING, Scope as FieldScope, SlotId
 pub struct RuleSet([u64; MAX_RULES / 64]);
 
 impl RuleSet {
-    fn insert(&mut self, index: usize) {
+    pub(crate) fn insert(&mut self, index: usize) {
         self.0[index / 64] |= 1 << (index % 64);
+    }
+
+
+    /// The words of the set, 64 rules each.
+    pub(crate) fn words_mut(&mut self) -> &mut [u64] {
+        &mut self.0
+    }
+
+    /// True when the two sets share a rule.
+    pub fn intersects(&self, other: &RuleSet) -> bool {
+        self.0.iter().zip(other.0.iter()).any(|(left, right)| left & right != 0)
     }
 
     /// True when the set holds rule `index`.
@@ -54,6 +65,8 @@ pub struct Decision {
     pub fired: RuleSet,
     /// The rules that could not be evaluated.
     pub errored: RuleSet,
+    /// The principles that could not be evaluated (bit `i` for principle `i`).
+    pub errored_principles: u16,
 }
 
 /// Everything one pass over a rulebook computes; the decision plus what the full result needs.
@@ -108,7 +121,7 @@ fn run<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake, re
         principle_reads[index] = principle_read;
         reads |= principle_read;
     }
-    let mut decision = Decision { tier: Tier::Notify, fired: RuleSet::default(), errored: RuleSet::default() };
+    let mut decision = Decision { tier: Tier::Notify, fired: RuleSet::default(), errored: RuleSet::default(), errored_principles: principle_errors };
     let scope = Scope { intake, records, terms: &terms, term_reads: &term_reads, principles: &principles, principle_reads: &principle_reads };
     for (index, rule) in rulebook.rules.iter().enumerate() {
         let mut trace = T::default();
@@ -153,11 +166,23 @@ impl Rulebook {
     /// The decision for an intake: the tier and the ids of the rules that fired. The fast path.
     pub fn decide(&self, intake: &Intake, records: &Records) -> Decision {
         let slots = facts::slots(intake, records);
-        run::<NoTrace>(self, intake, records, &slots).decision
+        self.decide_slots(intake, records, &slots)
     }
 
-    /// The decision for already flattened facts.
+    /// The decision for already flattened facts: the branch-free kernel when every fact is
+    /// resolved, the three-valued tree walker otherwise.
     pub fn decide_slots(&self, intake: &Intake, records: &Records, slots: &Slots) -> Decision {
+        match &self.kernel {
+            Some(kernel) if !facts::has_unresolved(slots) => {
+                let (tier, fired) = kernel.decide(slots, intake, records);
+                Decision { tier, fired, errored: RuleSet::default(), errored_principles: 0 }
+            }
+            _ => self.walk(intake, records, slots),
+        }
+    }
+
+    /// The decision by the tree walker alone (the reference the kernel is tested against).
+    pub fn walk(&self, intake: &Intake, records: &Records, slots: &Slots) -> Decision {
         run::<NoTrace>(self, intake, records, slots).decision
     }
 }

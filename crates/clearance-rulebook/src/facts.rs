@@ -8,7 +8,7 @@
 use clearance_domain::vocabulary::{Answer, Consent, Environment, Set, Vocabulary};
 use clearance_domain::{Intake, Performer, Records, Tool};
 
-use crate::schema::{MISSING, SLOT_COUNT, SlotId, UNRESOLVED};
+use crate::schema::{MAX_COUNT, MISSING, SLOT_COUNT, SlotId, UNRESOLVED};
 
 /// The slots of one intake (or of one entry of a list, for quantified conditions).
 pub type Slots = [u32; SLOT_COUNT];
@@ -41,7 +41,7 @@ fn text(value: Option<&String>) -> u32 {
 }
 
 fn count<T>(items: Option<&Vec<T>>) -> u32 {
-    items.map_or(MISSING, |items| u32::try_from(items.len()).unwrap_or(u32::MAX >> 2).min(MISSING - 1))
+    items.map_or(MISSING | 1, |items| 1 << u32::try_from(items.len()).unwrap_or(u32::MAX).min(MAX_COUNT + 1))
 }
 
 /// Fills the slots of a tool entry into `slots` (overwriting that entry's fields).
@@ -86,6 +86,14 @@ const PERFORMER_SLOTS: [SlotId; 6] = [
     SlotId::performer_consent,
     SlotId::performer_consent_id,
 ];
+
+/// True when a fact depends on a record nobody could look up (only entry fields can).
+#[inline]
+pub fn has_unresolved(slots: &Slots) -> bool {
+    (slots[SlotId::tool_environment as usize] | slots[SlotId::tool_trains_on_inputs as usize] | slots[SlotId::performer_consent as usize])
+        & UNRESOLVED
+        != 0
+}
 
 /// Flattens an intake into slots.
 pub fn slots(intake: &Intake, records: &Records) -> Slots {
@@ -143,8 +151,8 @@ mod tests {
         assert_eq!(slots[SlotId::output_final as usize], bit(Answer::Unsure.index()) | MISSING);
         assert_eq!(slots[SlotId::tool_environment as usize], bit(Environment::Unknown.index()) | MISSING);
         assert_eq!(slots[SlotId::inputs as usize], MISSING);
-        assert_eq!(slots[SlotId::tools as usize], 1);
-        assert_eq!(slots[SlotId::performers as usize], MISSING);
+        assert_eq!(slots[SlotId::tools as usize], 1 << 1);
+        assert_eq!(slots[SlotId::performers as usize], MISSING | 1);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod evaluate;
 pub mod expr;
 pub mod facts;
 pub mod hand_written;
+pub mod kernel;
 pub mod program;
 pub mod rulebook;
 pub mod schema;

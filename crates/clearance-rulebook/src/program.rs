@@ -8,7 +8,6 @@
 
 use clearance_domain::{Intake, Records};
 
-use crate::expr::Compare;
 use crate::facts::{Slots, performer_slots, tool_slots};
 use crate::schema::{FLAGS, ItemList, UNRESOLVED};
 
@@ -31,15 +30,6 @@ pub enum Node {
         slot: usize,
         /// The accepted bits.
         mask: u32,
-    },
-    /// Compares the count held by a list-of-entries slot.
-    Count {
-        /// The slot.
-        slot: usize,
-        /// The operator.
-        compare: Compare,
-        /// The number.
-        value: u32,
     },
     /// A term, by index (terms are evaluated first, in order).
     Term(usize),
@@ -171,10 +161,6 @@ impl Node {
                     Truth::True
                 }
             }
-            Node::Count { slot, compare, value } => {
-                trace.read(1u128 << slot);
-                Truth::from_bool(compare.holds(slots[*slot] & !FLAGS, *value))
-            }
             Node::Term(index) => {
                 trace.read(scope.term_reads[*index]);
                 scope.terms[*index]
@@ -252,7 +238,7 @@ fn each<T: Trace>(list: ItemList, all: bool, body: &Node, slots: &Slots, scope: 
 pub fn static_reads(node: &Node, term_reads: &[u64], principle_reads: &[u64]) -> u64 {
     match node {
         Node::Const(_) => 0,
-        Node::Any { slot, .. } | Node::All { slot, .. } | Node::Count { slot, .. } => 1 << slot,
+        Node::Any { slot, .. } | Node::All { slot, .. } => 1 << slot,
         Node::Term(index) => term_reads.get(*index).copied().unwrap_or(0),
         Node::Principle { index, .. } => principle_reads.get(*index).copied().unwrap_or(0),
         Node::Not(inner) => static_reads(inner, term_reads, principle_reads),

@@ -41,6 +41,8 @@ pub struct Rulebook {
     pub rules: Vec<Rule>,
     /// Examples with expected outcomes.
     pub tests: Vec<RulebookTest>,
+    /// The branch-free decision kernel (`None` when the rulebook is too large for it).
+    pub kernel: Option<crate::kernel::Kernel>,
 }
 
 /// A clause of the catalogue.

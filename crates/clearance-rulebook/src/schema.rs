@@ -18,6 +18,8 @@ pub const MISSING: u32 = 1 << 30;
 pub const UNRESOLVED: u32 = 1 << 31;
 /// The flag bits; the others are values.
 pub const FLAGS: u32 = MISSING | UNRESOLVED;
+/// The largest number `count(…)` compares with exactly; larger counts share the next bit.
+pub const MAX_COUNT: u32 = 28;
 
 /// What kind of value a field holds, which decides the operators it accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +40,8 @@ pub enum Kind {
         /// The index of `unknown`, if the vocabulary has it.
         unknown: Option<u32>,
     },
-    /// A list of objects (`tools`, `talent.performers`); the slot holds the count.
+    /// A list of objects (`tools`, `talent.performers`); the slot holds the count `n` as the
+    /// bit `1 << min(n, MAX_COUNT + 1)`, so `count(…) > 1` is a mask test like every other.
     Items,
     /// Free text: rules can only ask whether it was given.
     Text,

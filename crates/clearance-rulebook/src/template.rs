@@ -127,7 +127,7 @@ fn show(field: &Field, value: u32, text: Option<&str>) -> String {
                 join(&names(value, field.kind).into_iter().map(str::to_owned).collect::<Vec<_>>())
             }
         }
-        Kind::Items => (value & !FLAGS).to_string(),
+        Kind::Items => (value & !FLAGS).trailing_zeros().to_string(),
         Kind::Text => text.map_or_else(|| "not given".to_owned(), str::to_owned),
     }
 }

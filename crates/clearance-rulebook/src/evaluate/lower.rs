@@ -15,9 +15,8 @@ use clearance_domain::vocabulary::{
 };
 use clearance_domain::{Intake, Records, Tier};
 
-use super::{Suggestion, run};
+use super::Suggestion;
 use crate::facts;
-use crate::program::NoTrace;
 use crate::rulebook::Rulebook;
 use crate::schema::{FIELDS, Field, ItemList, Kind, Scope, SlotId};
 
@@ -276,22 +275,17 @@ fn assess(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, target: T
     let mut tier = Tier::Notify;
     let mut blocker = None;
     for rulebook in rulebooks {
-        let pass = run::<NoTrace>(rulebook, intake, records, &slots);
-        tier = tier.max(pass.decision.tier);
-        if blocker.is_some() {
+        let decision = rulebook.decide_slots(intake, records, &slots);
+        tier = tier.max(decision.tier);
+        if blocker.is_some() || decision.tier <= target {
             continue;
         }
-        for index in pass.decision.fired.iter() {
-            if rulebook.rules[index].tier > target {
-                blocker = Some(rulebook.rules[index].reads);
-                break;
-            }
-        }
+        blocker = decision.fired.iter().find(|index| rulebook.rules[*index].tier > target).map(|index| rulebook.rules[index].reads);
         if blocker.is_none() && target < Tier::Escalate {
-            if let Some(index) = pass.decision.errored.iter().next() {
+            if let Some(index) = decision.errored.iter().next() {
                 blocker = Some(rulebook.rules[index].reads);
-            } else if pass.principle_errors != 0 {
-                let index = pass.principle_errors.trailing_zeros() as usize;
+            } else if decision.errored_principles != 0 {
+                let index = decision.errored_principles.trailing_zeros() as usize;
                 blocker = Some(rulebook.principles[index].reads);
             }
         }
