@@ -14,6 +14,17 @@ use crate::render::diagnostic;
 /// video from being read into memory).
 const MAX_INPUT: u64 = 8 * 1024 * 1024;
 
+/// True when the error comes from writing to a pipe whose reader went away
+/// (`clearance check … | head -1`): not the user's mistake, and not worth a message.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// `1 rule`, `2 rules`.
+pub fn plural(count: usize, noun: &str) -> String {
+    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
+}
+
 /// Reads a file, or standard input for `-`.
 pub fn read_input(path: &str) -> Result<(String, String)> {
     let mut bytes = Vec::new();

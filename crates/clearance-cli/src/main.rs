@@ -51,6 +51,8 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
+        // A closed pipe the commands did not catch (while reporting another error): no message.
+        Err(error) if command::is_broken_pipe(&error) => ExitCode::from(2),
         Err(error) => {
             let mut stderr = anstream::stderr();
             let _ = render::diagnostic::error_line(&mut stderr, &format!("{error:#}"));

@@ -84,7 +84,8 @@ const YES: u32 = 1 << 0;
 const NO: u32 = 1 << 1;
 const UNSURE: u32 = 1 << 2;
 
-fn run<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &Slots) -> Pass {
+/// Terms and principles: what every pass computes before the rules.
+fn prelude<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &Slots) -> Pass {
     let mut terms = [Truth::False; MAX_TERMS];
     let mut term_reads = [0u128; MAX_TERMS];
     let mut principles = [YES; MAX_PRINCIPLES];
@@ -122,7 +123,17 @@ fn run<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake, re
         reads |= principle_read;
     }
     let mut decision = Decision { tier: Tier::Notify, fired: RuleSet::default(), errored: RuleSet::default(), errored_principles: principle_errors };
-    let scope = Scope { intake, records, terms: &terms, term_reads: &term_reads, principles: &principles, principle_reads: &principle_reads };
+    if principle_errors != 0 {
+        decision.tier = Tier::Escalate;
+    }
+    Pass { decision, principles, principle_errors, reads, terms, term_reads, principle_reads }
+}
+
+/// One pass of the tree walker over a rulebook: terms, principles, then every rule.
+fn run<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &Slots) -> Pass {
+    let mut pass = prelude::<T>(rulebook, intake, records, slots);
+    let Pass { decision, reads, terms, term_reads, principles, principle_reads, .. } = &mut pass;
+    let scope = Scope { intake, records, terms: &terms[..], term_reads: &term_reads[..], principles: &principles[..], principle_reads: &principle_reads[..] };
     for (index, rule) in rulebook.rules.iter().enumerate() {
         let mut trace = T::default();
         match rule.node.eval(slots, &scope, &mut trace) {
@@ -136,12 +147,33 @@ fn run<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake, re
             }
             Truth::False => {}
         }
-        reads |= trace.into();
+        *reads |= trace.into();
     }
-    if principle_errors != 0 {
-        decision.tier = decision.tier.max(Tier::Escalate);
+    pass
+}
+
+/// The pass behind a full result. When the kernel can decide, it does, and the walker only
+/// traces the rules that could read a left-out value (for `unanswered`); a fully answered intake
+/// walks no rule at all.
+fn run_traced(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &Slots) -> Pass {
+    let Some(kernel) = rulebook.kernel.as_ref().filter(|_| !facts::has_unresolved(slots)) else {
+        return run::<Reads>(rulebook, intake, records, slots);
+    };
+    let mut pass = prelude::<Reads>(rulebook, intake, records, slots);
+    let (tier, fired) = kernel.decide(slots, intake, records);
+    pass.decision.tier = tier;
+    pass.decision.fired = fired;
+    let missing = FIELDS.iter().filter(|field| slots[field.slot] & MISSING != 0).fold(0u64, |mask, field| mask | (1 << field.slot));
+    if missing != 0 {
+        let Pass { reads, terms, term_reads, principles, principle_reads, .. } = &mut pass;
+        let scope = Scope { intake, records, terms: &terms[..], term_reads: &term_reads[..], principles: &principles[..], principle_reads: &principle_reads[..] };
+        for rule in rulebook.rules.iter().filter(|rule| rule.reads & missing != 0) {
+            let mut trace = Reads::default();
+            rule.node.eval(slots, &scope, &mut trace);
+            *reads |= trace.0;
+        }
     }
-    Pass { decision, principles, principle_errors, reads, terms, term_reads, principle_reads }
+    pass
 }
 
 impl From<NoTrace> for u128 {
@@ -297,7 +329,7 @@ pub fn evaluate(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, opt
     };
     let mut reads = 0u128;
     for rulebook in rulebooks {
-        let pass = run::<Reads>(rulebook, intake, records, &slots);
+        let pass = run_traced(rulebook, intake, records, &slots);
         reads |= pass.reads;
         evaluation.tier = evaluation.tier.max(pass.decision.tier);
         evaluation.rulebooks.push(RulebookRef { id: rulebook.id.clone(), version: rulebook.version.clone(), digest: rulebook.digest.clone() });
@@ -310,6 +342,9 @@ pub fn evaluate(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, opt
             principle_reads: &pass.principle_reads,
         };
         if !rulebook.principles.is_empty() {
+            // The first rulebook with principles names them plainly (`"1"`); later ones are
+            // prefixed with their rulebook's id, so combined rulebooks never overwrite each other.
+            let prefix = if evaluation.principles.is_some() { format!("{}:", rulebook.id) } else { String::new() };
             let principles = evaluation.principles.get_or_insert_with(BTreeMap::new);
             for (index, principle) in rulebook.principles.iter().enumerate() {
                 let answer = match pass.principles[index] {
@@ -317,7 +352,7 @@ pub fn evaluate(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, opt
                     NO => Answer::No,
                     _ => Answer::Unsure,
                 };
-                principles.entry(principle.id.clone()).or_insert(answer);
+                principles.entry(format!("{prefix}{}", principle.id)).or_insert(answer);
                 if pass.principle_errors & (1 << index) != 0 {
                     evaluation.errors.push(EvaluationError {
                         rulebook: rulebook.id.clone(),

@@ -15,7 +15,7 @@
 
 mod parse;
 
-pub use parse::parse;
+pub use parse::{KEYWORDS, parse};
 
 /// A span inside the condition text: start offset and length in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

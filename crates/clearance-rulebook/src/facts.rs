@@ -10,8 +10,15 @@ use clearance_domain::{Intake, Performer, Records, Tool};
 
 use crate::schema::{MAX_COUNT, MISSING, SLOT_COUNT, SlotId, UNRESOLVED};
 
-/// The slots of one intake (or of one entry of a list, for quantified conditions).
-pub type Slots = [u32; SLOT_COUNT];
+/// The slots of one intake (or of one entry of a list, for quantified conditions). The array has
+/// `SLOT_WIDTH` entries (a power of two at least `SLOT_COUNT`), so the kernel indexes it with a
+/// mask instead of a bounds check.
+pub type Slots = [u32; SLOT_WIDTH];
+
+/// The length of `Slots`.
+pub const SLOT_WIDTH: usize = 64;
+
+const _: () = assert!(SLOT_COUNT <= SLOT_WIDTH && SLOT_WIDTH.is_power_of_two());
 
 fn bit(index: u32) -> u32 {
     1 << index
@@ -97,7 +104,7 @@ pub fn has_unresolved(slots: &Slots) -> bool {
 
 /// Flattens an intake into slots.
 pub fn slots(intake: &Intake, records: &Records) -> Slots {
-    let mut slots = [0u32; SLOT_COUNT];
+    let mut slots = [0u32; SLOT_WIDTH];
     slots[SlotId::title as usize] = 1;
     slots[SlotId::production as usize] = 1;
     slots[SlotId::description as usize] = text(intake.description.as_ref());
@@ -123,7 +130,7 @@ pub fn slots(intake: &Intake, records: &Records) -> Slots {
     slots[SlotId::audience_disclosure as usize] = choice(intake.audience_disclosure, None);
 
     // Entry fields hold the union over the entries, so single-field quantifiers are one test.
-    let mut entry = [0u32; SLOT_COUNT];
+    let mut entry = [0u32; SLOT_WIDTH];
     for tool in intake.tools.iter().flatten() {
         tool_slots(tool, records, &mut entry);
         for slot in TOOL_SLOTS {
@@ -158,7 +165,7 @@ mod tests {
     #[test]
     fn a_consent_record_decides_and_an_unknown_one_is_unresolved() {
         let performer = Performer { name: "P".into(), consent: Some(Consent::Written), consent_id: Some("c1".into()), ..Performer::default() };
-        let mut entry = [0u32; SLOT_COUNT];
+        let mut entry = [0u32; SLOT_WIDTH];
         performer_slots(&performer, Records::none(), &mut entry);
         assert_eq!(entry[SlotId::performer_consent as usize], UNRESOLVED);
 

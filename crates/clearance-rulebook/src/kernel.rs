@@ -18,16 +18,15 @@
 use clearance_domain::{Intake, Records, Tier};
 
 use crate::evaluate::RuleSet;
-use crate::facts::Slots;
+use crate::facts::{SLOT_WIDTH, Slots};
 use crate::program::{NoTrace, Node, Scope, Truth};
 use crate::rulebook::{Principle, Rule, Term};
-use crate::schema::FLAGS;
+use crate::schema::{FLAGS, Kind, MISSING, Scope as FieldScope};
 
 /// The most clauses one rule may have in normal form.
 pub const MAX_CLAUSES: usize = 64;
 /// The most clauses a kernel holds in all.
-const MAX_TOTAL_CLAUSES: usize = 64 * WORDS;
-const WORDS: usize = 16;
+const MAX_TOTAL_CLAUSES: usize = 4096;
 
 /// A conjunction of literals: the literals in `care` must equal those in `want`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,21 +44,51 @@ enum Source {
     Walk(Node),
 }
 
-/// Where a rule's clauses are in the clause bit set: at most two words.
-#[derive(Debug, Clone, Copy, Default)]
-struct Span {
-    word: usize,
-    first: u64,
-    second: u64,
+/// The literals of one slot that holds at most one value bit (answers, single values, counts,
+/// text): every test on it at once, as a table from the slot's state to the literal bits.
+#[derive(Debug, Clone)]
+struct Table {
+    slot: usize,
+    /// By state: the literal bits, and the rules (of the first 64) that a one-literal clause
+    /// fires directly.
+    literals: Box<[(u64, u64); 64]>,
+}
+
+/// A test on a slot with several value bits.
+#[derive(Debug, Clone, Copy)]
+struct Test {
+    bit: u32,
+    slot: usize,
+    mask: u32,
+    /// Rules (of the first 64) fired directly when the test holds, and when it does not.
+    fires: [u64; 2],
+}
+
+/// The state of a single-valued slot: its value's position (31 for none), plus 32 when left out.
+#[inline(always)]
+fn state(value: u32) -> usize {
+    let position = (value & !FLAGS).trailing_zeros().min(31);
+    position as usize | if value & MISSING != 0 { 32 } else { 0 }
+}
+
+/// A clause and the rule it belongs to (its bit within the rule's word).
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    want: u64,
+    care: u64,
+    rule: u32,
 }
 
 /// The compiled kernel of one rulebook.
 #[derive(Debug, Clone)]
 pub struct Kernel {
-    tests: Vec<(usize, u32)>,
-    walked: Vec<(u32, Node)>,
-    clauses: Vec<Clause>,
-    rules: Vec<Span>,
+    tables: Vec<Table>,
+    tests: Vec<Test>,
+    walked: Vec<(u32, Node, [u64; 2])>,
+    /// Clauses grouped by the word of their rule: `words[w]` is the range of clauses of rules
+    /// `64 * w ..`.
+    clauses: Vec<Placed>,
+    words: Vec<std::ops::Range<usize>>,
     tier_rules: [RuleSet; 4],
 }
 
@@ -85,6 +114,38 @@ impl Builder<'_> {
         (index < 64).then_some(index as u32)
     }
 
+    /// In a disjunction, one-literal clauses that test the same slot become one test with the
+    /// union of their masks (`a == x or a == y` is `a in [x, y]`).
+    fn merge(&mut self, clauses: Vec<Clause>) -> Vec<Clause> {
+        let mut merged: Vec<Clause> = Vec::with_capacity(clauses.len());
+        let mut by_slot: Vec<(usize, u32)> = Vec::new();
+        for clause in clauses {
+            let test = (clause.care.count_ones() == 1 && clause.want == clause.care)
+                .then(|| self.sources.get(clause.care.trailing_zeros() as usize))
+                .flatten()
+                .and_then(|source| match source {
+                    Source::Test { slot, mask } => Some((*slot, *mask)),
+                    Source::Walk(_) => None,
+                });
+            match test {
+                Some((slot, mask)) => match by_slot.iter_mut().find(|(known, _)| *known == slot) {
+                    Some(entry) => entry.1 |= mask,
+                    None => by_slot.push((slot, mask)),
+                },
+                None => merged.push(clause),
+            }
+        }
+        for (slot, mask) in by_slot {
+            match self.literal(Source::Test { slot, mask }) {
+                Some(bit) => merged.extend(Self::one(bit, false)),
+                // Out of literals: keep the disjunction unmerged is not possible here, so give up
+                // on the kernel for this rule by producing too many clauses.
+                None => merged.extend(std::iter::repeat_n(Clause { want: 0, care: 0 }, MAX_CLAUSES + 1)),
+            }
+        }
+        merged
+    }
+
     fn one(bit: u32, negated: bool) -> Vec<Clause> {
         let mask = 1u64 << bit;
         vec![Clause { want: if negated { 0 } else { mask }, care: mask }]
@@ -92,42 +153,48 @@ impl Builder<'_> {
 
     /// The normal form of `node` (negated when `negated`), or `None` when it grows too large.
     fn dnf(&mut self, node: &Node, negated: bool) -> Option<Vec<Clause>> {
-        Some(match node {
+        let clauses = match node {
             Node::Const(value) => {
                 if *value != negated { vec![Clause { want: 0, care: 0 }] } else { Vec::new() }
             }
             Node::Any { slot, mask } => Self::one(self.literal(Source::Test { slot: *slot, mask: *mask })?, negated),
             // "every value is in `mask`" is "no value outside it".
-            Node::All { slot, mask } => Self::one(self.literal(Source::Test { slot: *slot, mask: !FLAGS & !mask })?, !negated),
+            Node::All { slot, mask } => Self::one(self.literal(Source::Test { slot: *slot, mask: crate::schema::outside(*slot, *mask) })?, !negated),
             Node::Term(index) => {
                 let terms = self.terms;
                 self.dnf(&terms.get(*index)?.node, negated)?
             }
             Node::Principle { index, mask } => {
+                // The answer is `no` when `no` holds, else `unsure` when `unsure` holds, else
+                // `yes`. Written so that `no or (not no and unsure)` becomes `no or unsure`.
                 let principle = self.principles.get(*index)?;
                 let mask = if negated { 0b111 & !mask } else { *mask };
-                let mut clauses = Vec::new();
-                if mask & NO != 0 {
-                    clauses.extend(self.dnf(&principle.no, false)?);
+                match mask {
+                    0 => Vec::new(),
+                    NO => self.dnf(&principle.no, false)?,
+                    UNSURE => product(vec![self.dnf(&principle.no, true)?, self.dnf(&principle.unsure, false)?])?,
+                    YES => product(vec![self.dnf(&principle.no, true)?, self.dnf(&principle.unsure, true)?])?,
+                    m if m == NO | UNSURE => {
+                        let clauses = [self.dnf(&principle.no, false)?, self.dnf(&principle.unsure, false)?].concat();
+                        self.merge(clauses)
+                    }
+                    m if m == NO | YES => {
+                        let clauses = [self.dnf(&principle.no, false)?, self.dnf(&principle.unsure, true)?].concat();
+                        self.merge(clauses)
+                    }
+                    m if m == UNSURE | YES => self.dnf(&principle.no, true)?,
+                    _ => vec![Clause { want: 0, care: 0 }],
                 }
-                if mask & UNSURE != 0 {
-                    clauses.extend(product(vec![self.dnf(&principle.no, true)?, self.dnf(&principle.unsure, false)?])?);
-                }
-                if mask & YES != 0 {
-                    clauses.extend(product(vec![self.dnf(&principle.no, true)?, self.dnf(&principle.unsure, true)?])?);
-                }
-                clauses
             }
             Node::Not(inner) => self.dnf(inner, !negated)?,
             Node::And(items) | Node::Or(items) => {
                 let conjunction = matches!(node, Node::And(_)) != negated;
                 let parts: Vec<Vec<Clause>> = items.iter().map(|item| self.dnf(item, negated)).collect::<Option<_>>()?;
-                if conjunction { product(parts)? } else { parts.into_iter().flatten().collect() }
+                if conjunction { product(parts)? } else { self.merge(parts.into_iter().flatten().collect()) }
             }
             Node::Each { .. } => Self::one(self.literal(Source::Walk(node.clone()))?, negated),
-        })
-        .map(simplify)
-        .filter(|clauses| clauses.len() <= MAX_CLAUSES)
+        };
+        Some(simplify(clauses)).filter(|clauses| clauses.len() <= MAX_CLAUSES)
     }
 }
 
@@ -166,84 +233,119 @@ fn product(parts: Vec<Vec<Clause>>) -> Option<Vec<Clause>> {
     Some(result)
 }
 
+/// True when the slot never holds more than one value bit: a top-level answer, single value,
+/// count or text (lists and the unions over entries hold several).
+fn single_valued(slot: usize) -> bool {
+    crate::schema::FIELDS.get(slot).is_some_and(|field| {
+        field.scope == FieldScope::Top && matches!(field.kind, Kind::Answer | Kind::Choice { .. } | Kind::Items | Kind::Text)
+    })
+}
+
 impl Kernel {
     /// Compiles a rulebook's rules; `None` when it does not fit the kernel (the tree walker then
     /// decides every intake).
     pub fn compile(terms: &[Term], principles: &[Principle], rules: &[Rule]) -> Option<Kernel> {
         let mut builder = Builder { sources: Vec::new(), terms, principles };
         let mut clauses = Vec::new();
-        let mut spans = Vec::with_capacity(rules.len());
-        for rule in rules {
-            let rule_clauses = builder.dnf(&rule.node, false)?;
-            // Keep each rule's clauses within two adjacent words.
+        let mut words = Vec::new();
+        // One-literal clauses of the first 64 rules need no clause check: the literal fires the
+        // rule directly. `direct[literal] = (rules when true, rules when false)`.
+        let mut direct: Vec<[u64; 2]> = Vec::new();
+        for (word, chunk) in rules.chunks(64).enumerate() {
             let start = clauses.len();
-            let room = 64 - start % 64;
-            if rule_clauses.len() > room && room < 64 {
-                clauses.resize(start + room, Clause { want: 1, care: 0 });
-            }
-            let start = clauses.len();
-            let word = start / 64;
-            let mut span = Span { word, first: 0, second: 0 };
-            for offset in 0..rule_clauses.len() {
-                let position = start + offset;
-                if position / 64 == word {
-                    span.first |= 1 << (position % 64);
-                } else {
-                    span.second |= 1 << (position % 64);
+            for (position, rule) in chunk.iter().enumerate() {
+                for clause in builder.dnf(&rule.node, false)? {
+                    if word == 0 && clause.care.count_ones() == 1 {
+                        let literal = clause.care.trailing_zeros() as usize;
+                        if direct.len() <= literal {
+                            direct.resize(literal + 1, [0, 0]);
+                        }
+                        let holds_when = usize::from(clause.want != 0);
+                        direct[literal][holds_when] |= 1 << position;
+                        continue;
+                    }
+                    clauses.push(Placed { want: clause.want, care: clause.care, rule: position as u32 });
                 }
             }
-            clauses.extend(rule_clauses);
-            spans.push(span);
+            words.push(start..clauses.len());
         }
-        if clauses.len() > MAX_TOTAL_CLAUSES - 64 {
+
+        if clauses.len() > MAX_TOTAL_CLAUSES {
             return None;
         }
+        let mut tables: Vec<Table> = Vec::new();
         let mut tests = Vec::new();
         let mut walked = Vec::new();
+        // Literals that merging left unused are not computed.
+        let mut used = clauses.iter().fold(0u64, |used, clause| used | clause.care);
+        for (literal, fires) in direct.iter().enumerate() {
+            if fires[0] | fires[1] != 0 {
+                used |= 1 << literal;
+            }
+        }
         for (index, source) in builder.sources.into_iter().enumerate() {
+            let bit = index as u32;
+            if used & (1 << bit) == 0 {
+                continue;
+            }
+            // `fires[0]`: rules fired when the literal is false; `fires[1]`: when true.
+            let fires = direct.get(index).copied().unwrap_or([0, 0]);
             match source {
-                Source::Test { slot, mask } => tests.push((slot, mask)),
-                Source::Walk(node) => {
-                    tests.push((0, 0));
-                    walked.push((index as u32, node));
+                Source::Test { slot, mask } if single_valued(slot) => {
+                    let position = match tables.iter().position(|table| table.slot == slot) {
+                        Some(position) => position,
+                        None => {
+                            tables.push(Table { slot, literals: Box::new([(0, 0); 64]) });
+                            tables.len() - 1
+                        }
+                    };
+                    for (state, (literals, fired)) in tables[position].literals.iter_mut().enumerate() {
+                        let value = if state % 32 < 31 { 1u32 << (state % 32) } else { 0 } | if state >= 32 { MISSING } else { 0 };
+                        let holds = value & mask != 0;
+                        *literals |= u64::from(holds) << bit;
+                        *fired |= fires[usize::from(holds)];
+                    }
                 }
+                Source::Test { slot, mask } => tests.push(Test { bit, slot, mask, fires }),
+                Source::Walk(node) => walked.push((bit, node, fires)),
             }
         }
         let mut tier_rules = [RuleSet::default(); 4];
         for (index, rule) in rules.iter().enumerate() {
             tier_rules[rule.tier as usize].insert(index);
         }
-        Some(Kernel { tests, walked, clauses, rules: spans, tier_rules })
+        Some(Kernel { tables, tests, walked, clauses, words, tier_rules })
     }
 
     /// The decision for facts that depend on no unresolved record: the rules that fire, and the
     /// most restrictive tier among them.
     pub fn decide(&self, slots: &Slots, intake: &Intake, records: &Records) -> (Tier, RuleSet) {
         let mut literals = 0u64;
-        for (bit, (slot, mask)) in self.tests.iter().enumerate() {
-            literals |= u64::from(slots[*slot] & mask != 0) << bit;
+        let mut direct = 0u64;
+        for table in &self.tables {
+            let (bits, fires) = table.literals[state(slots[table.slot & (SLOT_WIDTH - 1)]) & 63];
+            literals |= bits;
+            direct |= fires;
         }
-        for (bit, node) in &self.walked {
+        for test in &self.tests {
+            let holds = slots[test.slot & (SLOT_WIDTH - 1)] & test.mask != 0;
+            literals |= u64::from(holds) << test.bit;
+            direct |= test.fires[usize::from(holds)];
+        }
+        for (bit, node, fires) in &self.walked {
             let scope = Scope { intake, records, terms: &[], term_reads: &[], principles: &[], principle_reads: &[] };
-            literals |= u64::from(node.eval(slots, &scope, &mut NoTrace) == Truth::True) << bit;
+            let holds = node.eval(slots, &scope, &mut NoTrace) == Truth::True;
+            literals |= u64::from(holds) << bit;
+            direct |= fires[usize::from(holds)];
         }
-        // Accumulate in registers, 64 at a time: a read-modify-write of memory per clause would
-        // chain every iteration through store forwarding.
-        let mut holds = [0u64; WORDS + 1];
-        for (word, chunk) in holds.iter_mut().zip(self.clauses.chunks(64)) {
-            let mut bits = 0u64;
-            for (position, clause) in chunk.iter().enumerate() {
-                bits |= u64::from((literals ^ clause.want) & clause.care == 0) << position;
-            }
-            *word = bits;
-        }
+        // A rule fires when one of its clauses holds: each clause ORs its outcome into its rule's
+        // bit, accumulated in a register (a read-modify-write of memory per clause would chain
+        // every iteration through store forwarding).
         let mut fired = RuleSet::default();
-        for (word, chunk) in fired.words_mut().iter_mut().zip(self.rules.chunks(64)) {
-            let mut bits = 0u64;
-            for (position, span) in chunk.iter().enumerate() {
-                let first = holds.get(span.word).copied().unwrap_or(0);
-                let second = holds.get(span.word + 1).copied().unwrap_or(0);
-                bits |= u64::from((first & span.first) | (second & span.second) != 0) << position;
+        for (word, range) in fired.words_mut().iter_mut().zip(&self.words) {
+            let mut bits = std::mem::take(&mut direct);
+            for clause in &self.clauses[range.clone()] {
+                bits |= u64::from((literals ^ clause.want) & clause.care == 0) << clause.rule;
             }
             *word = bits;
         }
@@ -256,8 +358,8 @@ impl Kernel {
         (tier, fired)
     }
 
-    /// Sizes, for the benchmark notes: (tests, clauses).
-    pub fn sizes(&self) -> (usize, usize) {
-        (self.tests.len(), self.clauses.len())
+    /// Sizes, for the benchmark notes: (single-valued slots read by table, other tests, clauses).
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        (self.tables.len(), self.tests.len(), self.clauses.len())
     }
 }

@@ -9,7 +9,7 @@
 use clearance_domain::{Intake, Records};
 
 use crate::facts::{Slots, performer_slots, tool_slots};
-use crate::schema::{FLAGS, ItemList, UNRESOLVED};
+use crate::schema::{ItemList, UNRESOLVED};
 
 /// A compiled condition.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +88,9 @@ impl Truth {
 /// being left out was itself tested (`known(…)`, `given(…)`), which is what makes a left-out list
 /// an unanswered question rather than an empty one.
 pub trait Trace {
+    /// True when every alternative of an `or` is evaluated (for reporting), not just the first
+    /// that holds. The result is the same either way.
+    const FULL: bool;
     /// Marks slots as read.
     fn read(&mut self, slots: u128);
 }
@@ -103,6 +106,7 @@ fn read_of(slot: usize, mask: u32) -> u128 {
 pub struct NoTrace;
 
 impl Trace for NoTrace {
+    const FULL: bool = false;
     #[inline(always)]
     fn read(&mut self, _slots: u128) {}
 }
@@ -112,6 +116,7 @@ impl Trace for NoTrace {
 pub struct Reads(pub u128);
 
 impl Trace for Reads {
+    const FULL: bool = true;
     #[inline(always)]
     fn read(&mut self, slots: u128) {
         self.0 |= slots;
@@ -153,7 +158,7 @@ impl Node {
             Node::All { slot, mask } => {
                 trace.read(read_of(*slot, *mask));
                 let value = slots[*slot];
-                if value & !FLAGS & !mask != 0 {
+                if value & crate::schema::outside(*slot, *mask) != 0 {
                     Truth::False
                 } else if value & UNRESOLVED != 0 {
                     Truth::Error
@@ -185,9 +190,12 @@ impl Node {
                 let mut result = Truth::False;
                 for item in items {
                     match item.eval(slots, scope, trace) {
+                        // When tracing, read every way the condition holds (so each left-out
+                        // answer that alone would decide it is reported), not just the first.
+                        Truth::True if T::FULL => result = Truth::True,
                         Truth::True => return Truth::True,
-                        Truth::Error => result = Truth::Error,
-                        Truth::False => {}
+                        Truth::Error if result != Truth::True => result = Truth::Error,
+                        Truth::Error | Truth::False => {}
                     }
                 }
                 result

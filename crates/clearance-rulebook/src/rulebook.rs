@@ -167,10 +167,10 @@ impl Rulebook {
                 }
             };
             let decision = self.decide(&intake, Records::none());
-            if let Some(tier) = test.tier {
-                if decision.tier != tier {
-                    failures.push(format!("{at}: tier is {}, expected {tier}", decision.tier));
-                }
+            if let Some(tier) = test.tier
+                && decision.tier != tier
+            {
+                failures.push(format!("{at}: tier is {}, expected {tier}", decision.tier));
             }
             let fired: Vec<&str> = decision.fired.iter().map(|index| self.rules[index].id.as_str()).collect();
             for id in &test.fires {

@@ -174,6 +174,23 @@ fields! {
     audience_disclosure = "audience_disclosure", choice::<AudienceDisclosure>(None), Scope::Top, true;
 }
 
+/// True when a left-out value of the field at `slot` counts as one of its values (answers count
+/// as `unsure`, `environment` as `unknown`, …), so its `MISSING` bit never stands alone.
+pub fn has_default(slot: usize) -> bool {
+    match FIELDS.get(slot).map(|field| field.kind) {
+        Some(Kind::Answer) => true,
+        Some(Kind::Choice { default, .. }) => default.is_some(),
+        _ => false,
+    }
+}
+
+/// The bits that make an entry fail "every entry's field is in `mask`": every bit outside the
+/// mask, including a lone `MISSING` (an entry without the field is not in any set of values).
+pub fn outside(slot: usize, mask: u32) -> u32 {
+    let ignored = if has_default(slot) { MISSING } else { 0 };
+    !UNRESOLVED & !(mask | ignored)
+}
+
 /// The number of slots.
 pub const SLOT_COUNT: usize = FIELDS.len();
 
@@ -223,7 +240,7 @@ mod tests {
         for (position, field) in FIELDS.iter().enumerate() {
             assert_eq!(field.slot, position, "{}", field.path);
         }
-        assert!(SLOT_COUNT <= 64, "read sets are kept in a u64");
+        const { assert!(SLOT_COUNT <= 64, "read sets are kept in a u64") };
     }
 
     #[test]

@@ -14,7 +14,7 @@ use clearance_domain::{Intake, Records};
 
 use crate::facts::{Slots, performer_slots, tool_slots};
 use crate::program::{NoTrace, Node, Scope, Truth};
-use crate::schema::{FLAGS, Field, ItemList, Kind, MISSING, SLOT_COUNT, SlotId, UNRESOLVED};
+use crate::schema::{FLAGS, Field, ItemList, Kind, MISSING, SlotId, UNRESOLVED};
 
 /// A compiled reason template.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,8 +43,12 @@ pub enum Part {
     },
 }
 
+/// A piece of a template and its offset in characters: literal text (`Ok`) or a placeholder's
+/// source (`Err`).
+pub type Piece = (usize, Result<String, String>);
+
 /// Splits a template into text and the placeholders' source, with each placeholder's offset.
-pub fn split(template: &str) -> Result<Vec<(usize, Result<String, String>)>, (usize, String)> {
+pub fn split(template: &str) -> Result<Vec<Piece>, (usize, String)> {
     let chars: Vec<char> = template.chars().collect();
     let mut parts = Vec::new();
     let mut text = String::new();
@@ -76,7 +80,10 @@ pub fn split(template: &str) -> Result<Vec<(usize, Result<String, String>)>, (us
                 if !text.is_empty() {
                     parts.push((start, Ok(std::mem::take(&mut text))));
                 }
-                parts.push((start + 1, Err(chars[start + 1..end].iter().collect::<String>().trim().to_owned())));
+                // The offset is that of the placeholder's first character, past any spaces.
+                let inner: String = chars[start + 1..end].iter().collect();
+                let leading = inner.chars().take_while(|c| c.is_whitespace()).count();
+                parts.push((start + 1 + leading, Err(inner.trim().to_owned())));
                 position = end + 1;
             }
             ('}', _) => return Err((position, "unmatched `}` in the reason: write `}}` for a brace".into())),
@@ -150,6 +157,18 @@ fn top_text(intake: &Intake, field: &Field) -> Option<String> {
     value.cloned()
 }
 
+/// What a placeholder over a list of entries shows when the intake leaves the list out: not
+/// "none", which would read as if the intake had said there are none.
+const NOT_LISTED: &str = "not listed";
+
+/// The number of entries of a list, or `None` when the intake leaves it out.
+fn entry_count(list: ItemList, intake: &Intake) -> Option<usize> {
+    match list {
+        ItemList::Tools => intake.tools.as_ref().map(Vec::len),
+        ItemList::Performers => intake.talent.performers.as_ref().map(Vec::len),
+    }
+}
+
 impl Template {
     /// Renders the template for an intake.
     pub fn render(&self, slots: &Slots, scope: &Scope<'_>) -> String {
@@ -157,13 +176,25 @@ impl Template {
         for part in &self.parts {
             match part {
                 Part::Text(text) => out.push_str(text),
+                // `{tools}`: the real number of entries (the slot holds it only up to a bound).
+                Part::Field(field) if field.kind == Kind::Items => {
+                    let list = if field.slot == SlotId::performers as usize { ItemList::Performers } else { ItemList::Tools };
+                    match entry_count(list, scope.intake) {
+                        Some(count) => out.push_str(&count.to_string()),
+                        None => out.push_str(NOT_LISTED),
+                    }
+                }
                 Part::Field(field) => out.push_str(&show(field, slots[field.slot], top_text(scope.intake, field).as_deref())),
                 Part::Principle(index) => {
                     let bits = scope.principles.get(*index).copied().unwrap_or(0);
                     out.push_str(names(bits, Kind::Answer).first().copied().unwrap_or("unsure"));
                 }
                 Part::Entries { list, filter, field } => {
-                    out.push_str(&join(&entries(*list, filter.as_ref(), field, slots, scope.intake, scope.records, scope)));
+                    if entry_count(*list, scope.intake).is_none() {
+                        out.push_str(NOT_LISTED);
+                    } else {
+                        out.push_str(&join_entries(&entries(*list, filter.as_ref(), field, slots, scope.intake, scope.records, scope)));
+                    }
                 }
             }
         }
@@ -171,15 +202,43 @@ impl Template {
     }
 }
 
-fn entries(list: ItemList, filter: Option<&Node>, field: &Field, slots: &Slots, intake: &Intake, records: &Records, scope: &Scope<'_>) -> Vec<String> {
+/// One value shown for the entries of a list: the text, and whether it is a name from the intake
+/// (which is quoted when it could be misread: in a list, or when it holds a comma).
+struct Shown {
+    text: String,
+    name: bool,
+}
+
+/// Joins the values shown for the entries: `A, B and C`, with names in typographic quotes when
+/// there are several or a name holds a comma (“Consumer chatbot, free tier”); `none` when no entry
+/// matches.
+fn join_entries(items: &[Shown]) -> String {
+    let several = items.len() > 1;
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|item| if item.name && (several || item.text.contains(',')) { format!("“{}”", item.text) } else { item.text.clone() })
+        .collect();
+    join(&quoted)
+}
+
+fn entries(
+    list: ItemList,
+    filter: Option<&Node>,
+    field: &Field,
+    slots: &Slots,
+    intake: &Intake,
+    records: &Records,
+    scope: &Scope<'_>,
+) -> Vec<Shown> {
     let mut entry: Slots = *slots;
-    let mut shown = Vec::new();
-    let keep = |entry: &Slots, text: Option<&str>, shown: &mut Vec<String>| {
+    let mut shown: Vec<Shown> = Vec::new();
+    let is_text = field.kind == Kind::Text;
+    let mut keep = |entry: &Slots, text: Option<&str>, name: bool| {
         let matches = filter.is_none_or(|filter| filter.eval(entry, scope, &mut NoTrace) == Truth::True);
         if matches {
             let value = show(field, entry[field.slot], text);
-            if !shown.contains(&value) {
-                shown.push(value);
+            if !shown.iter().any(|seen| seen.text == value) {
+                shown.push(Shown { text: value, name: is_text && name && text.is_some() });
             }
         }
     };
@@ -187,19 +246,97 @@ fn entries(list: ItemList, filter: Option<&Node>, field: &Field, slots: &Slots, 
         ItemList::Tools => {
             for (position, tool) in intake.tools.iter().flatten().enumerate() {
                 tool_slots(tool, records, &mut entry);
-                let label = tool.name.clone().or_else(|| tool.tool_id.clone()).unwrap_or_else(|| format!("tool {}", position + 1));
-                let text = if field.slot == SlotId::tool_name as usize { Some(label) } else { tool.tool_id.clone() };
-                keep(&entry, text.as_deref(), &mut shown);
+                if field.slot == SlotId::tool_name as usize {
+                    // A tool without a name is shown by its id, or by its place in the list.
+                    match tool.name.as_ref().or(tool.tool_id.as_ref()) {
+                        Some(label) => keep(&entry, Some(label), true),
+                        None => keep(&entry, Some(&format!("tool {}", position + 1)), false),
+                    }
+                } else {
+                    keep(&entry, tool.tool_id.as_deref(), true);
+                }
             }
         }
         ItemList::Performers => {
             for performer in intake.talent.performers.iter().flatten() {
                 performer_slots(performer, records, &mut entry);
-                let text = if field.slot == SlotId::performer_name as usize { Some(performer.name.clone()) } else { performer.consent_id.clone() };
-                keep(&entry, text.as_deref(), &mut shown);
+                let text = if field.slot == SlotId::performer_name as usize {
+                    Some(performer.name.as_str())
+                } else {
+                    performer.consent_id.as_deref()
+                };
+                keep(&entry, text, true);
             }
         }
     }
-    debug_assert!(SLOT_COUNT > 0);
     shown
+}
+
+#[cfg(test)]
+mod tests {
+    use clearance_domain::Records;
+    use clearance_domain::document::Document;
+    use clearance_domain::intake::parse_intake;
+
+    use crate::{Options, evaluate, load};
+
+    /// The reason each placeholder renders for an intake, in rule order.
+    fn render(placeholders: &[&str], intake: &str) -> Vec<String> {
+        let mut source = String::from("id: t\nversion: 0.1.0\ntitle: T\nsource: S\nclauses:\n  c:1: { title: A clause }\nrules:\n");
+        for (index, placeholder) in placeholders.iter().enumerate() {
+            source.push_str(&format!(
+                "  - {{ id: r{index}, tier: notify, cite: [c:1], description: D, when: \"true\", reason: \"{placeholder}\" }}\n"
+            ));
+        }
+        let Ok(rulebook) = load("t.yaml", &source) else { return vec![format!("the rulebook does not load: {source}")] };
+        let Ok(intake) = Document::parse(intake).and_then(|document| parse_intake(&document.root)) else {
+            return vec!["the intake does not parse".to_owned()];
+        };
+        let evaluation = evaluate(&[&rulebook], &intake, Records::none(), Options::default());
+        (0..placeholders.len())
+            .map(|index| {
+                let id = format!("r{index}");
+                evaluation.findings.iter().find(|finding| finding.rule == id).map_or_else(String::new, |finding| finding.reason.clone())
+            })
+            .collect()
+    }
+
+    const PLACEHOLDERS: [&str; 5] =
+        ["{tools}", "{tools.name}", "{tools.environment}", "{tools[environment == consumer].name}", "{talent.performers.name}"];
+
+    #[test]
+    fn a_list_left_out_is_not_listed_and_an_empty_one_is_none() {
+        assert_eq!(render(&PLACEHOLDERS, "title: T\nproduction: P\n"), ["not listed"; 5]);
+        assert_eq!(
+            render(&PLACEHOLDERS, "title: T\nproduction: P\ntools: []\ntalent: { performers: [] }\n"),
+            ["0", "none", "none", "none", "none"]
+        );
+        // Entries, none of which meets the filter.
+        let intake = "title: T\nproduction: P\ntools: [{ name: Studio tool, environment: studio_enterprise }]\n";
+        assert_eq!(render(&PLACEHOLDERS[3..4], intake), ["none"]);
+    }
+
+    #[test]
+    fn names_are_quoted_in_lists_and_when_they_hold_a_comma() {
+        let intake = "title: T\nproduction: P\ntools:\n  - { name: \"Consumer chatbot, free tier\", environment: consumer }\n  - { name: Image tool, environment: consumer }\n  - { tool_id: reg-7, environment: studio_enterprise }\ntalent: { performers: [{ name: Ana Ruiz }] }\n";
+        assert_eq!(
+            render(&PLACEHOLDERS, intake),
+            [
+                "3",
+                "“Consumer chatbot, free tier”, “Image tool” and “reg-7”",
+                "consumer and studio_enterprise",
+                "“Consumer chatbot, free tier” and “Image tool”",
+                "Ana Ruiz",
+            ]
+        );
+        let intake = "title: T\nproduction: P\ntools: [{ name: \"Consumer chatbot, free tier\", environment: consumer }]\n";
+        assert_eq!(render(&PLACEHOLDERS[1..2], intake), ["“Consumer chatbot, free tier”"]);
+    }
+
+    #[test]
+    fn counts_are_not_capped() {
+        let tools: Vec<String> = (0..40).map(|index| format!("{{ name: tool{index} }}")).collect();
+        let intake = format!("title: T\nproduction: P\ntools: [{}]\n", tools.join(", "));
+        assert_eq!(render(&PLACEHOLDERS[..1], &intake), ["40"]);
+    }
 }

@@ -1,6 +1,8 @@
 //! Properties of the engine over random intakes, and the differential check against the
 //! hand-written reference semantics (`clearance_rulebook::hand_written`).
 
+#![expect(clippy::panic, reason = "a test that cannot load its rulebook fails by panicking")]
+
 #[path = "support/arbitrary.rs"]
 mod arbitrary;
 

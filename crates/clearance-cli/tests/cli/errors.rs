@@ -188,6 +188,54 @@ fn hostile_yaml_is_rejected_without_crashing() -> TestResult {
 }
 
 #[test]
+fn many_problems_are_capped_at_twenty_per_file() -> TestResult {
+    let dir = TempDir::new("many-problems")?;
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (index, name) in ('b'..='j').enumerate() {
+        let previous = char::from(b'a' + u8::try_from(index)?);
+        bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{previous}"); 10].join(", ")));
+    }
+    dir.write("bomb.yaml", bomb)?;
+    let run = TestCommand::new(["check", "bomb.yaml", "--color", "never"]).current_dir(dir.path()).run()?;
+    run.assert_code(2);
+    let shown = run.stderr.matches("error: YAML aliases").count();
+    assert_eq!(shown, 20, "at most 20 problems are shown:\n{}", run.stderr);
+    assert_mentions(&run.stderr, &["… and 70 more problems", "`bomb.yaml` has 90 problems"]);
+    Ok(())
+}
+
+#[test]
+fn long_lines_are_cut_and_long_values_shortened_in_snippets() -> TestResult {
+    let dir = TempDir::new("long-line")?;
+    let value = "x".repeat(100_000);
+    dir.write("long.yaml", format!("title: T\nproduction: P\nelement: {value}\n"))?;
+    let run = TestCommand::new(["check", "long.yaml", "--color", "never"]).current_dir(dir.path()).run()?;
+    run.assert_code(2);
+    assert_mentions(&run.stderr, &["long.yaml:3:10 (field `element`)", "element: xxx", "…"]);
+    assert!(run.stderr.len() < 2_000, "a 100,000-character line does not flood stderr ({} bytes)", run.stderr.len());
+    assert!(run.stderr.lines().all(|line| line.chars().count() < 400), "{}", run.stderr);
+    Ok(())
+}
+
+#[test]
+fn tabs_are_shown_and_explained() -> TestResult {
+    let dir = TempDir::new("tabs")?;
+    dir.write("after-colon.yaml", "title:\tT\nproduction: P\n")?;
+    dir.write("indent.yaml", "title: T\nproduction: P\noutput:\n\tfinal: yes\n")?;
+    for (file, spot) in [("after-colon.yaml", "title:→T"), ("indent.yaml", "→final: yes")] {
+        let run = TestCommand::new(["check", file, "--color", "never"]).current_dir(dir.path()).run()?;
+        run.assert_code(2);
+        assert_mentions(&run.stderr, &[spot, "help: YAML does not allow tabs here; use spaces"]);
+    }
+    // A YAML error that has nothing to do with tabs gets no such help.
+    dir.write("unclosed.yaml", "title: T\nproduction: [unclosed\n")?;
+    let run = TestCommand::new(["check", "unclosed.yaml", "--color", "never"]).current_dir(dir.path()).run()?;
+    run.assert_code(2);
+    assert!(!run.stderr.contains("tabs"), "{}", run.stderr);
+    Ok(())
+}
+
+#[test]
 fn unknown_embedded_rulebook_exits_2_with_a_helpful_message() -> TestResult {
     let run = TestCommand::new(["check", "examples/moodboard.yaml", "--rulebook", "netflix-genai-2024"]).run()?;
     run.assert_code(2);
@@ -232,7 +280,6 @@ fn usage_errors_exit_2() -> TestResult {
 }
 
 #[test]
-#[ignore = "bug: when the reader of stdout goes away (`clearance check … | head -1`), the CLI prints `error: Broken pipe (os error 32)` and exits 2 instead of stopping quietly"]
 fn closed_stdout_is_not_reported_as_an_error() -> TestResult {
     let mut child = Command::new(env!("CARGO_BIN_EXE_clearance"))
         .args(["check", "examples/script-into-chatbot.yaml", "examples/vendor-pipeline.yaml", "--color", "never"])

@@ -309,7 +309,7 @@ mod tests {
     use crate::vocabulary::{Environment, Input};
 
     fn read(text: &str) -> Result<Intake, Problems> {
-        let document = Document::parse(text).map_err(|problems| problems)?;
+        let document = Document::parse(text)?;
         parse_intake(&document.root)
     }
 

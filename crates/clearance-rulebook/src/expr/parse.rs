@@ -99,7 +99,9 @@ fn lex(text: &str) -> Result<Vec<(Token, Range)>, SyntaxError> {
                 });
             }
             c if c.is_ascii_alphanumeric() || c == '_' => {
-                while position < chars.len() && (chars[position].is_ascii_alphanumeric() || chars[position] == '_' || chars[position] == '.') {
+                while position < chars.len()
+                    && (chars[position].is_ascii_alphanumeric() || chars[position] == '_' || chars[position] == '.')
+                {
                     position += 1;
                 }
                 let word: String = chars[start..position].iter().collect();
@@ -129,7 +131,9 @@ fn lex(text: &str) -> Result<Vec<(Token, Range)>, SyntaxError> {
     Ok(tokens)
 }
 
-const KEYWORDS: &[&str] = &["and", "or", "not", "in", "contains", "any", "all", "known", "given", "count", "true", "false"];
+/// The words of the language, which cannot name a field, a term or (but for `true` and `false`,
+/// which are reported as values) a value.
+pub const KEYWORDS: &[&str] = &["and", "or", "not", "in", "contains", "any", "all", "known", "given", "count", "true", "false"];
 
 struct Parser {
     tokens: Vec<(Token, Range)>,
@@ -178,6 +182,18 @@ impl Parser {
         }
     }
 
+    /// A value after `==`, `in [` or `contains`. `true` and `false` are read as values, so that
+    /// `output.final == true` can be answered with "write `yes` or `no`".
+    fn value(&mut self) -> Result<Name, SyntaxError> {
+        match self.peek().clone() {
+            Token::Name(text) if text == "true" || text == "false" => {
+                let (_, range) = self.advance();
+                Ok(Name { text, range })
+            }
+            _ => self.name("a value"),
+        }
+    }
+
     fn or(&mut self) -> Result<Expr, SyntaxError> {
         let mut items = vec![self.and()?];
         while self.is_word("or") {
@@ -206,10 +222,10 @@ impl Parser {
 
     fn values(&mut self) -> Result<Vec<Name>, SyntaxError> {
         self.expect(&Token::OpenBracket, "`[` and a list of values")?;
-        let mut values = vec![self.name("a value")?];
+        let mut values = vec![self.value()?];
         while *self.peek() == Token::Comma {
             self.advance();
-            values.push(self.name("a value")?);
+            values.push(self.value()?);
         }
         self.expect(&Token::CloseBracket, "`,` or `]`")?;
         Ok(values)
@@ -268,7 +284,7 @@ impl Parser {
         match self.peek().clone() {
             Token::Compare(compare @ (Compare::Equal | Compare::NotEqual)) => {
                 self.advance();
-                let value = self.name("a value")?;
+                let value = self.value()?;
                 Ok(Expr::Equals { field, value, negated: compare == Compare::NotEqual })
             }
             Token::Compare(other) => Err(SyntaxError {
@@ -279,7 +295,9 @@ impl Parser {
                 self.advance();
                 Ok(Expr::In { field, values: self.values()?, negated: false })
             }
-            Token::Name(word) if word == "not" && matches!(self.tokens.get(self.position + 1), Some((Token::Name(next), _)) if next == "in") => {
+            Token::Name(word)
+                if word == "not" && matches!(self.tokens.get(self.position + 1), Some((Token::Name(next), _)) if next == "in") =>
+            {
                 self.advance();
                 self.advance();
                 Ok(Expr::In { field, values: self.values()?, negated: true })
@@ -337,7 +355,9 @@ mod tests {
     #[test]
     fn parses_every_form() {
         assert_eq!(
-            canonical("any tools (environment in [consumer, unknown]) and count(talent.performers) >= 1 and known(inputs) and given(vendor) and element not in [poster] and talent.uses contains all [face_swap]"),
+            canonical(
+                "any tools (environment in [consumer, unknown]) and count(talent.performers) >= 1 and known(inputs) and given(vendor) and element not in [poster] and talent.uses contains all [face_swap]"
+            ),
             "any tools (environment in [consumer, unknown]) and count(talent.performers) >= 1 and known(inputs) and given(vendor) and element not in [poster] and talent.uses contains all [face_swap]"
         );
     }
@@ -350,5 +370,13 @@ mod tests {
         assert_eq!(canonical("(a or b"), "error at 7: expected `)`, found the end of the condition");
         assert_eq!(canonical("a b"), "error at 2: expected `and`, `or` or the end of the condition, found `b`");
         assert_eq!(canonical("inputs contains any [script,]"), "error at 28: expected a value, found `]`");
+        assert_eq!(canonical("(a == yes"), "error at 9: expected `)`, found the end of the condition");
+    }
+
+    #[test]
+    fn true_and_false_are_read_as_values_for_the_checker_to_explain() {
+        assert_eq!(canonical("output.final == true"), "output.final == true");
+        assert_eq!(canonical("output.final in [true, no]"), "output.final in [true, no]");
+        assert_eq!(canonical("output.final == and"), "error at 16: expected a value, found `and`");
     }
 }
