@@ -5,6 +5,7 @@
 //! from the catalogue, undeclared actions and malformed reason templates.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use clearance_domain::Tier;
 use clearance_domain::document::{Document, Span};
@@ -13,7 +14,7 @@ use clearance_domain::vocabulary::{Answer, Vocabulary};
 use sha2::{Digest, Sha256};
 
 use crate::expr::{self, Contains, Expr, Name, Range};
-use crate::program::{Node, static_reads};
+use crate::program::{Node, static_asks, static_reads};
 use crate::rulebook::{Action, Clause, MAX_PRINCIPLES, MAX_RULES, MAX_TERMS, Principle, Rule, Rulebook, RulebookTest, Term};
 use crate::schema::{self, Field, ItemList, Kind, MAX_COUNT, MISSING, Scope as FieldScope};
 use crate::syntax::{self, RulebookFile, Text};
@@ -261,7 +262,7 @@ impl Compiler<'_> {
             let node = self.condition(&path, condition, Context::Term).unwrap_or(Node::Const(false));
             let reads = static_reads(&node, &self.term_reads(), &[]);
             self.terms.push((name.value.clone(), reads));
-            terms.push(Term { name: name.value.clone(), condition: canonical(&condition.value), node, reads });
+            terms.push(Term { name: name.value.clone(), condition: canonical(&condition.value), node, reads, asks: 0 });
         }
         if terms.len() > MAX_TERMS {
             self.problem("terms", file.span, format!("a rulebook may define at most {MAX_TERMS} terms"));
@@ -297,7 +298,7 @@ impl Compiler<'_> {
             let term_reads = self.term_reads();
             let reads = static_reads(&no, &term_reads, &[]) | static_reads(&unsure, &term_reads, &[]);
             self.principles.push((id.clone(), reads));
-            principles.push(Principle { id, title: text(&principle.title), no, unsure, reads });
+            principles.push(Principle { key: id.as_str().into(), id, title: text(&principle.title), no, unsure, reads, asks: 0 });
         }
         if principles.len() > MAX_PRINCIPLES {
             self.problem("principles", file.span, format!("a rulebook may define at most {MAX_PRINCIPLES} principles"));
@@ -324,15 +325,28 @@ impl Compiler<'_> {
         }
 
         let tests = self.tests(file);
+        // Which slots each condition asks about being left out (for `unanswered`).
+        for index in 0..terms.len() {
+            let asks: Vec<u64> = terms.iter().map(|term| term.asks).collect();
+            terms[index].asks = static_asks(&terms[index].node, &asks, &[]);
+        }
+        let term_asks: Vec<u64> = terms.iter().map(|term| term.asks).collect();
+        for principle in &mut principles {
+            principle.asks = static_asks(&principle.no, &term_asks, &[]) | static_asks(&principle.unsure, &term_asks, &[]);
+        }
+        let principle_asks: Vec<u64> = principles.iter().map(|principle| principle.asks).collect();
+        for rule in &mut rules {
+            rule.asks = static_asks(&rule.node, &term_asks, &principle_asks);
+        }
         let kernel = crate::kernel::Kernel::compile(&terms, &principles, &rules);
         Rulebook {
             kernel,
-            id: text(&file.id),
-            version: text(&file.version),
+            id: text(&file.id).into(),
+            version: text(&file.version).into(),
             title: text(&file.title),
             source: text(&file.source),
             description: file.description.as_ref().map(|text| text.value.clone()),
-            digest: digest(file),
+            digest: digest(file).into(),
             clauses,
             actions,
             principles,
@@ -420,15 +434,16 @@ impl Compiler<'_> {
         let (tier, node, reason) = (tier?, node?, reason?);
         let reads = static_reads(&node, &self.term_reads(), &self.principle_reads());
         Some(Rule {
-            id,
+            id: id.into(),
             tier,
-            citations: rule.cite.iter().map(|citation| citation.value.clone()).collect(),
+            citations: rule.cite.iter().map(|citation| Arc::from(citation.value.as_str())).collect(),
             description: rule.description.as_ref().map(|text| text.value.clone()).unwrap_or_default(),
             condition: rule.when.as_ref().map(|when| canonical(&when.value)).unwrap_or_default(),
             node,
             reason,
-            actions: rule.actions.iter().map(|action| action.value.clone()).collect(),
+            actions: rule.actions.iter().map(|action| Arc::from(action.value.as_str())).collect(),
             reads,
+            asks: 0,
         })
     }
 

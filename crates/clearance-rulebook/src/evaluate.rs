@@ -7,7 +7,9 @@
 
 mod lower;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use clearance_domain::vocabulary::{Answer, Vocabulary};
 use clearance_domain::{Intake, Records, Tier};
@@ -47,7 +49,21 @@ impl RuleSet {
 
     /// The indices, ascending.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..MAX_RULES).filter(|index| self.contains(*index))
+        self.0.iter().enumerate().flat_map(|(word, bits)| {
+            let mut rest = *bits;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    word * 64 + bit
+                })
+            })
+        })
+    }
+
+    /// The number of rules in the set.
+    pub fn len(&self) -> usize {
+        self.0.iter().map(|word| word.count_ones() as usize).sum()
     }
 
     /// True when empty.
@@ -152,26 +168,58 @@ fn run<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake, re
     pass
 }
 
-/// The pass behind a full result. When the kernel can decide, it does, and the walker only
-/// traces the rules that could read a left-out value (for `unanswered`); a fully answered intake
-/// walks no rule at all.
+/// The pass behind a full result. When the kernel can decide, it gives the fired rules and the
+/// principles' answers, and the tree walker runs only for `unanswered`: over the conditions that
+/// could read a left-out answer or ask about a left-out list. A fully answered intake walks none.
 fn run_traced(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &Slots) -> Pass {
     let Some(kernel) = rulebook.kernel.as_ref().filter(|_| !facts::has_unresolved(slots)) else {
         return run::<Reads>(rulebook, intake, records, slots);
     };
-    let mut pass = prelude::<Reads>(rulebook, intake, records, slots);
-    let (tier, fired) = kernel.decide(slots, intake, records);
-    pass.decision.tier = tier;
-    pass.decision.fired = fired;
-    let missing = FIELDS.iter().filter(|field| slots[field.slot] & MISSING != 0).fold(0u64, |mask, field| mask | (1 << field.slot));
-    if missing != 0 {
-        let Pass { reads, terms, term_reads, principles, principle_reads, .. } = &mut pass;
-        let scope = Scope { intake, records, terms: &terms[..], term_reads: &term_reads[..], principles: &principles[..], principle_reads: &principle_reads[..] };
-        for rule in rulebook.rules.iter().filter(|rule| rule.reads & missing != 0) {
-            let mut trace = Reads::default();
-            rule.node.eval(slots, &scope, &mut trace);
-            *reads |= trace.0;
+    let (tier, fired, answers) = kernel.decide_with_principles(slots, intake, records);
+    let mut pass = Pass {
+        decision: Decision { tier, fired, errored: RuleSet::default(), errored_principles: 0 },
+        principles: answers,
+        principle_errors: 0,
+        reads: 0,
+        terms: [Truth::False; MAX_TERMS],
+        term_reads: [0; MAX_TERMS],
+        principle_reads: [0; MAX_PRINCIPLES],
+    };
+    let (mut values, mut lists) = (0u64, 0u64);
+    for field in FIELDS.iter().filter(|field| slots[field.slot] & MISSING != 0) {
+        match field.kind {
+            Kind::Answer | Kind::Choice { .. } => values |= 1 << field.slot,
+            Kind::List { .. } | Kind::Items => lists |= 1 << field.slot,
+            Kind::Text => {}
         }
+    }
+    let needs = |reads: u64, asks: u64| reads & values != 0 || asks & lists != 0;
+    let principles_needed = rulebook.principles.iter().any(|principle| needs(principle.reads, principle.asks));
+    let rules_needed = rulebook.rules.iter().any(|rule| needs(rule.reads, rule.asks));
+    if !principles_needed && !rules_needed {
+        return pass;
+    }
+    let Pass { reads, terms, term_reads, principles, principle_reads, .. } = &mut pass;
+    for (index, term) in rulebook.terms.iter().enumerate() {
+        let scope = Scope { intake, records, terms: &terms[..], term_reads: &term_reads[..], principles: &[], principle_reads: &[] };
+        let mut trace = Reads::default();
+        terms[index] = term.node.eval(slots, &scope, &mut trace);
+        term_reads[index] = trace.0;
+    }
+    for (index, principle) in rulebook.principles.iter().enumerate().filter(|(_, principle)| needs(principle.reads, principle.asks)) {
+        let scope = Scope { intake, records, terms: &terms[..], term_reads: &term_reads[..], principles: &[], principle_reads: &[] };
+        let mut trace = Reads::default();
+        if principle.no.eval(slots, &scope, &mut trace) == Truth::False {
+            principle.unsure.eval(slots, &scope, &mut trace);
+        }
+        principle_reads[index] = trace.0;
+        *reads |= trace.0;
+    }
+    let scope = Scope { intake, records, terms: &terms[..], term_reads: &term_reads[..], principles: &principles[..], principle_reads: &principle_reads[..] };
+    for rule in rulebook.rules.iter().filter(|rule| needs(rule.reads, rule.asks)) {
+        let mut trace = Reads::default();
+        rule.node.eval(slots, &scope, &mut trace);
+        *reads |= trace.0;
     }
     pass
 }
@@ -240,54 +288,54 @@ impl Default for Options {
 
 /// The result object of `spec/evaluation.md`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Evaluation {
+pub struct Evaluation<'r> {
     /// The overall tier.
     pub tier: Tier,
     /// The rulebooks evaluated.
-    pub rulebooks: Vec<RulebookRef>,
+    pub rulebooks: Vec<RulebookRef<'r>>,
     /// What fired, with reasons.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Finding<'r>>,
     /// The guiding principles' answers, when a rulebook defines principles.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub principles: Option<BTreeMap<String, Answer>>,
+    pub principles: Option<BTreeMap<Cow<'r, str>, Answer>>,
     /// Paths of questions that a rule read and the intake left out.
     pub unanswered: Vec<String>,
     /// Every finding's actions, merged in order.
-    pub actions: Vec<String>,
+    pub actions: Vec<&'r str>,
     /// Changes that would give a less restrictive tier.
     pub lower_tier_if: Vec<Suggestion>,
     /// True when the search stopped at its bound before it was exhaustive.
     pub lower_tier_if_truncated: bool,
     /// Rules that could not be evaluated.
-    pub errors: Vec<EvaluationError>,
+    pub errors: Vec<EvaluationError<'r>>,
 }
 
 /// A rulebook named in a result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RulebookRef {
+pub struct RulebookRef<'r> {
     /// Identifier.
-    pub id: String,
+    pub id: &'r str,
     /// Version.
-    pub version: String,
+    pub version: &'r str,
     /// `sha256:…` of its canonical form.
-    pub digest: String,
+    pub digest: &'r str,
 }
 
 /// A rule that fired.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
+pub struct Finding<'r> {
     /// The rule's id in its rulebook.
-    pub rule: String,
+    pub rule: &'r str,
     /// The rulebook's id (an addition to the spec's object: rule ids are unique per rulebook).
-    pub rulebook: String,
+    pub rulebook: &'r str,
     /// The rule's tier.
     pub tier: Tier,
     /// Clause keys.
-    pub citations: Vec<String>,
+    pub citations: &'r [Arc<str>],
     /// One sentence built from the intake's answers.
     pub reason: String,
     /// Action ids.
-    pub actions: Vec<String>,
+    pub actions: &'r [Arc<str>],
 }
 
 /// A set of changes and the tier it gives.
@@ -304,25 +352,25 @@ pub struct Suggestion {
 
 /// A rule that could not be evaluated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EvaluationError {
+pub struct EvaluationError<'r> {
     /// The rulebook's id.
-    pub rulebook: String,
+    pub rulebook: &'r str,
     /// The rule (or `principles.N`).
-    pub rule: String,
+    pub rule: Cow<'r, str>,
     /// Why.
     pub message: String,
 }
 
 /// Evaluates an intake against several rulebooks (the overall tier is the most restrictive).
-pub fn evaluate(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, options: Options) -> Evaluation {
+pub fn evaluate<'r>(rulebooks: &[&'r Rulebook], intake: &Intake, records: &Records, options: Options) -> Evaluation<'r> {
     let slots = facts::slots(intake, records);
     let mut evaluation = Evaluation {
         tier: Tier::Notify,
         rulebooks: Vec::with_capacity(rulebooks.len()),
-        findings: Vec::new(),
+        findings: Vec::with_capacity(16),
         principles: None,
         unanswered: Vec::new(),
-        actions: Vec::new(),
+        actions: Vec::with_capacity(16),
         lower_tier_if: Vec::new(),
         lower_tier_if_truncated: false,
         errors: Vec::new(),
@@ -332,7 +380,7 @@ pub fn evaluate(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, opt
         let pass = run_traced(rulebook, intake, records, &slots);
         reads |= pass.reads;
         evaluation.tier = evaluation.tier.max(pass.decision.tier);
-        evaluation.rulebooks.push(RulebookRef { id: rulebook.id.clone(), version: rulebook.version.clone(), digest: rulebook.digest.clone() });
+        evaluation.rulebooks.push(RulebookRef { id: &rulebook.id, version: &rulebook.version, digest: &rulebook.digest });
         let scope = Scope {
             intake,
             records,
@@ -344,7 +392,7 @@ pub fn evaluate(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, opt
         if !rulebook.principles.is_empty() {
             // The first rulebook with principles names them plainly (`"1"`); later ones are
             // prefixed with their rulebook's id, so combined rulebooks never overwrite each other.
-            let prefix = if evaluation.principles.is_some() { format!("{}:", rulebook.id) } else { String::new() };
+            let prefixed = evaluation.principles.is_some();
             let principles = evaluation.principles.get_or_insert_with(BTreeMap::new);
             for (index, principle) in rulebook.principles.iter().enumerate() {
                 let answer = match pass.principles[index] {
@@ -352,11 +400,12 @@ pub fn evaluate(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, opt
                     NO => Answer::No,
                     _ => Answer::Unsure,
                 };
-                principles.entry(format!("{prefix}{}", principle.id)).or_insert(answer);
+                let key: Cow<'r, str> = if prefixed { format!("{}:{}", rulebook.id, principle.id).into() } else { Cow::Borrowed(&principle.id) };
+                principles.entry(key).or_insert(answer);
                 if pass.principle_errors & (1 << index) != 0 {
                     evaluation.errors.push(EvaluationError {
-                        rulebook: rulebook.id.clone(),
-                        rule: format!("principles.{}", principle.id),
+                        rulebook: &rulebook.id,
+                        rule: format!("principles.{}", principle.id).into(),
                         message: unresolved_message(),
                     });
                 }
@@ -365,26 +414,26 @@ pub fn evaluate(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, opt
         for index in pass.decision.fired.iter() {
             let rule = &rulebook.rules[index];
             evaluation.findings.push(Finding {
-                rule: rule.id.clone(),
-                rulebook: rulebook.id.clone(),
+                rule: &rule.id,
+                rulebook: &rulebook.id,
                 tier: rule.tier,
-                citations: rule.citations.clone(),
+                citations: &rule.citations,
                 reason: rule.reason.render(&slots, &scope),
-                actions: rule.actions.clone(),
+                actions: &rule.actions,
             });
         }
         for index in pass.decision.errored.iter() {
             evaluation.errors.push(EvaluationError {
-                rulebook: rulebook.id.clone(),
-                rule: rulebook.rules[index].id.clone(),
+                rulebook: &rulebook.id,
+                rule: Cow::Borrowed(&rulebook.rules[index].id),
                 message: unresolved_message(),
             });
         }
     }
     for finding in &evaluation.findings {
-        for action in &finding.actions {
-            if !evaluation.actions.contains(action) {
-                evaluation.actions.push(action.clone());
+        for action in finding.actions.iter() {
+            if !evaluation.actions.contains(&&**action) {
+                evaluation.actions.push(action);
             }
         }
     }

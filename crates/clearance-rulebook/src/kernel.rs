@@ -20,7 +20,7 @@ use clearance_domain::{Intake, Records, Tier};
 use crate::evaluate::RuleSet;
 use crate::facts::{SLOT_WIDTH, Slots};
 use crate::program::{NoTrace, Node, Scope, Truth};
-use crate::rulebook::{Principle, Rule, Term};
+use crate::rulebook::{MAX_PRINCIPLES, Principle, Rule, Term};
 use crate::schema::{FLAGS, Kind, MISSING, Scope as FieldScope};
 
 /// The most clauses one rule may have in normal form.
@@ -90,6 +90,11 @@ pub struct Kernel {
     clauses: Vec<Placed>,
     words: Vec<std::ops::Range<usize>>,
     tier_rules: [RuleSet; 4],
+    /// Each principle's `no` and `unsure` conditions, as clauses firing bits `2i` and `2i + 1`.
+    principle_clauses: Vec<Placed>,
+    /// The literals only principles read.
+    principle_tables: Vec<Table>,
+    principle_tests: Vec<Test>,
 }
 
 const YES: u32 = 1;
@@ -233,6 +238,24 @@ fn product(parts: Vec<Vec<Clause>>) -> Option<Vec<Clause>> {
     Some(result)
 }
 
+/// Computes the literals of tables and tests, and the rules they fire directly.
+#[inline(always)]
+fn test_all(tables: &[Table], tests: &[Test], slots: &Slots) -> (u64, u64) {
+    let mut literals = 0u64;
+    let mut direct = 0u64;
+    for table in tables {
+        let (bits, fires) = table.literals[state(slots[table.slot & (SLOT_WIDTH - 1)]) & 63];
+        literals |= bits;
+        direct |= fires;
+    }
+    for test in tests {
+        let holds = slots[test.slot & (SLOT_WIDTH - 1)] & test.mask != 0;
+        literals |= u64::from(holds) << test.bit;
+        direct |= test.fires[usize::from(holds)];
+    }
+    (literals, direct)
+}
+
 /// True when the slot never holds more than one value bit: a top-level answer, single value,
 /// count or text (lists and the unions over entries hold several).
 fn single_valued(slot: usize) -> bool {
@@ -270,24 +293,40 @@ impl Kernel {
             words.push(start..clauses.len());
         }
 
-        if clauses.len() > MAX_TOTAL_CLAUSES {
+        let mut principle_clauses = Vec::new();
+        for (index, principle) in principles.iter().enumerate().take(32) {
+            for (offset, node) in [&principle.no, &principle.unsure].into_iter().enumerate() {
+                for clause in builder.dnf(node, false)? {
+                    principle_clauses.push(Placed { want: clause.want, care: clause.care, rule: (2 * index + offset) as u32 });
+                }
+            }
+        }
+        if clauses.len() + principle_clauses.len() > MAX_TOTAL_CLAUSES || principles.len() > 32 {
             return None;
         }
         let mut tables: Vec<Table> = Vec::new();
         let mut tests = Vec::new();
         let mut walked = Vec::new();
         // Literals that merging left unused are not computed.
+        // Literals only principles read are computed only when the principles are asked for.
         let mut used = clauses.iter().fold(0u64, |used, clause| used | clause.care);
         for (literal, fires) in direct.iter().enumerate() {
             if fires[0] | fires[1] != 0 {
                 used |= 1 << literal;
             }
         }
+        let principles_only = principle_clauses.iter().fold(0u64, |used, clause| used | clause.care) & !used;
+        let mut principle_tables: Vec<Table> = Vec::new();
+        let mut principle_tests = Vec::new();
         for (index, source) in builder.sources.into_iter().enumerate() {
             let bit = index as u32;
-            if used & (1 << bit) == 0 {
+            let (tables, tests) = if used & (1 << bit) != 0 {
+                (&mut tables, &mut tests)
+            } else if principles_only & (1 << bit) != 0 {
+                (&mut principle_tables, &mut principle_tests)
+            } else {
                 continue;
-            }
+            };
             // `fires[0]`: rules fired when the literal is false; `fires[1]`: when true.
             let fires = direct.get(index).copied().unwrap_or([0, 0]);
             match source {
@@ -314,30 +353,51 @@ impl Kernel {
         for (index, rule) in rules.iter().enumerate() {
             tier_rules[rule.tier as usize].insert(index);
         }
-        Some(Kernel { tables, tests, walked, clauses, words, tier_rules })
+        Some(Kernel { tables, tests, walked, clauses, words, tier_rules, principle_clauses, principle_tables, principle_tests })
     }
 
-    /// The decision for facts that depend on no unresolved record: the rules that fire, and the
-    /// most restrictive tier among them.
-    pub fn decide(&self, slots: &Slots, intake: &Intake, records: &Records) -> (Tier, RuleSet) {
-        let mut literals = 0u64;
-        let mut direct = 0u64;
-        for table in &self.tables {
-            let (bits, fires) = table.literals[state(slots[table.slot & (SLOT_WIDTH - 1)]) & 63];
-            literals |= bits;
-            direct |= fires;
-        }
-        for test in &self.tests {
-            let holds = slots[test.slot & (SLOT_WIDTH - 1)] & test.mask != 0;
-            literals |= u64::from(holds) << test.bit;
-            direct |= test.fires[usize::from(holds)];
-        }
+    /// The literals of an intake, and the rules that one-literal clauses fire directly.
+    fn literals(&self, slots: &Slots, intake: &Intake, records: &Records) -> (u64, u64) {
+        let (mut literals, mut direct) = test_all(&self.tables, &self.tests, slots);
         for (bit, node, fires) in &self.walked {
             let scope = Scope { intake, records, terms: &[], term_reads: &[], principles: &[], principle_reads: &[] };
             let holds = node.eval(slots, &scope, &mut NoTrace) == Truth::True;
             literals |= u64::from(holds) << bit;
             direct |= fires[usize::from(holds)];
         }
+        (literals, direct)
+    }
+
+    /// The decision for facts that depend on no unresolved record: the rules that fire, and the
+    /// most restrictive tier among them.
+    pub fn decide(&self, slots: &Slots, intake: &Intake, records: &Records) -> (Tier, RuleSet) {
+        let (literals, direct) = self.literals(slots, intake, records);
+        self.fire(literals, direct)
+    }
+
+    /// The decision, and each principle's answer as answer bits (yes 1, no 2, unsure 4).
+    pub fn decide_with_principles(&self, slots: &Slots, intake: &Intake, records: &Records) -> (Tier, RuleSet, [u32; MAX_PRINCIPLES]) {
+        let (literals, direct) = self.literals(slots, intake, records);
+        let (tier, fired) = self.fire(literals, direct);
+        let literals = literals | test_all(&self.principle_tables, &self.principle_tests, slots).0;
+        let mut bits = 0u64;
+        for clause in &self.principle_clauses {
+            bits |= u64::from((literals ^ clause.want) & clause.care == 0) << clause.rule;
+        }
+        let mut answers = [YES; MAX_PRINCIPLES];
+        for (index, answer) in answers.iter_mut().enumerate().take(32) {
+            *answer = if bits & (1 << (2 * index)) != 0 {
+                NO
+            } else if bits & (1 << (2 * index + 1)) != 0 {
+                UNSURE
+            } else {
+                YES
+            };
+        }
+        (tier, fired, answers)
+    }
+
+    fn fire(&self, literals: u64, mut direct: u64) -> (Tier, RuleSet) {
         // A rule fires when one of its clauses holds: each clause ORs its outcome into its rule's
         // bit, accumulated in a register (a read-modify-write of memory per clause would chain
         // every iteration through store forwarding).

@@ -262,3 +262,19 @@ pub fn static_reads(node: &Node, term_reads: &[u64], principle_reads: &[u64]) ->
         }
     }
 }
+
+/// The slots a node can read with a test that asks whether the value was left out (`known(…)`,
+/// `given(…)`), including through terms and principles: where a left-out list is a question.
+pub fn static_asks(node: &Node, term_asks: &[u64], principle_asks: &[u64]) -> u64 {
+    match node {
+        Node::Const(_) => 0,
+        Node::Any { slot, mask } | Node::All { slot, mask } => {
+            if mask & crate::schema::MISSING != 0 { 1 << slot } else { 0 }
+        }
+        Node::Term(index) => term_asks.get(*index).copied().unwrap_or(0),
+        Node::Principle { index, .. } => principle_asks.get(*index).copied().unwrap_or(0),
+        Node::Not(inner) => static_asks(inner, term_asks, principle_asks),
+        Node::And(items) | Node::Or(items) => items.iter().fold(0, |asks, item| asks | static_asks(item, term_asks, principle_asks)),
+        Node::Each { body, .. } => static_asks(body, term_asks, principle_asks),
+    }
+}

@@ -1,5 +1,7 @@
 //! The validated, compiled rulebook.
 
+use std::sync::Arc;
+
 use clearance_domain::intake::parse_intake;
 use clearance_domain::{Records, Tier};
 use clearance_domain::document::Node as DocumentNode;
@@ -15,12 +17,15 @@ pub const MAX_TERMS: usize = 64;
 pub const MAX_PRINCIPLES: usize = 16;
 
 /// A loaded rulebook: every name resolved, every condition compiled.
+///
+/// The names that every result repeats (ids, citations, actions) are shared (`Arc`), so building
+/// a result clones pointers, not strings.
 #[derive(Debug, Clone)]
 pub struct Rulebook {
     /// Stable identifier.
-    pub id: String,
+    pub id: Arc<str>,
     /// Version.
-    pub version: String,
+    pub version: Arc<str>,
     /// Title.
     pub title: String,
     /// Where the rules come from.
@@ -28,7 +33,7 @@ pub struct Rulebook {
     /// Longer description, if any.
     pub description: Option<String>,
     /// `sha256:` of the canonical form.
-    pub digest: String,
+    pub digest: Arc<str>,
     /// The clause catalogue, in file order.
     pub clauses: Vec<Clause>,
     /// The action vocabulary, in file order.
@@ -70,6 +75,8 @@ pub struct Action {
 pub struct Principle {
     /// Identifier (`1` … `5` for the reference rulebook).
     pub id: String,
+    /// The identifier, shared, as results name it.
+    pub key: Arc<str>,
     /// The principle.
     pub title: String,
     /// When the answer is `no`.
@@ -78,6 +85,8 @@ pub struct Principle {
     pub unsure: Node,
     /// The slots its conditions may read.
     pub reads: u64,
+    /// The slots its conditions may ask about being left out.
+    pub asks: u64,
 }
 
 /// A named condition.
@@ -91,17 +100,19 @@ pub struct Term {
     pub node: Node,
     /// The slots it may read.
     pub reads: u64,
+    /// The slots it may ask about being left out.
+    pub asks: u64,
 }
 
 /// A rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
     /// Stable identifier.
-    pub id: String,
+    pub id: Arc<str>,
     /// The tier it gives when it fires.
     pub tier: Tier,
     /// Clause keys it cites.
-    pub citations: Vec<String>,
+    pub citations: Arc<[Arc<str>]>,
     /// What it is about, for people.
     pub description: String,
     /// The condition as written (canonical form).
@@ -111,9 +122,11 @@ pub struct Rule {
     /// The reason template.
     pub reason: Template,
     /// Action ids.
-    pub actions: Vec<String>,
+    pub actions: Arc<[Arc<str>]>,
     /// The slots it may read (including through terms and principles).
     pub reads: u64,
+    /// The slots it may ask about being left out (including through terms and principles).
+    pub asks: u64,
 }
 
 /// An example intake and what the rulebook must make of it.
@@ -146,7 +159,7 @@ impl Rulebook {
 
     /// The rule with an id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|rule| rule.id == id)
+        self.rules.iter().find(|rule| &*rule.id == id)
     }
 }
 
@@ -172,7 +185,7 @@ impl Rulebook {
             {
                 failures.push(format!("{at}: tier is {}, expected {tier}", decision.tier));
             }
-            let fired: Vec<&str> = decision.fired.iter().map(|index| self.rules[index].id.as_str()).collect();
+            let fired: Vec<&str> = decision.fired.iter().map(|index| &*self.rules[index].id).collect();
             for id in &test.fires {
                 if !fired.contains(&id.as_str()) {
                     failures.push(format!("{at}: rule `{id}` did not fire (fired: {})", fired.join(", ")));

@@ -9,6 +9,8 @@
 //! (`{principles.2}`), every entry's field (`{tools.name}`) or the entries that meet a condition
 //! (`{talent.performers[consent != written].name}`). `{{` and `}}` stand for braces.
 
+use std::borrow::Cow;
+
 use clearance_domain::vocabulary::{Answer, Vocabulary};
 use clearance_domain::{Intake, Records};
 
@@ -99,47 +101,75 @@ pub fn split(template: &str) -> Result<Vec<Piece>, (usize, String)> {
     Ok(parts)
 }
 
-fn names(bits: u32, kind: Kind) -> Vec<&'static str> {
+/// The names of the values whose bits are set, in vocabulary order.
+fn names(bits: u32, kind: Kind) -> impl Iterator<Item = &'static str> {
     let names = kind.names();
-    (0..names.len()).filter(|index| bits & (1 << index) != 0).map(|index| names[index]).collect()
+    (0..names.len()).filter(move |index| bits & (1 << index) != 0).map(move |index| names[index])
 }
 
-fn join(items: &[String]) -> String {
-    match items {
-        [] => "none".to_owned(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+/// An iterator whose length is known in advance (the number of bits set).
+struct Counted<I> {
+    inner: I,
+    left: usize,
+}
+
+impl<I: Iterator> Iterator for Counted<I> {
+    type Item = I::Item;
+    fn next(&mut self) -> Option<I::Item> {
+        self.left = self.left.saturating_sub(1);
+        self.inner.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
     }
 }
 
-/// Shows one slot's value in words.
-fn show(field: &Field, value: u32, text: Option<&str>) -> String {
+impl<I: Iterator> ExactSizeIterator for Counted<I> {}
+
+/// Writes `A`, `A and B`, `A, B and C`, or `none`.
+fn join_into<'a>(out: &mut String, items: impl ExactSizeIterator<Item = &'a str>) {
+    let count = items.len();
+    if count == 0 {
+        out.push_str("none");
+    }
+    for (position, item) in items.enumerate() {
+        if position > 0 {
+            out.push_str(if position + 1 == count { " and " } else { ", " });
+        }
+        out.push_str(item);
+    }
+}
+
+/// Writes one slot's value in words.
+fn show(out: &mut String, field: &Field, value: u32, text: Option<&str>) {
     if value & UNRESOLVED != 0 && value & !FLAGS == 0 {
-        return "not resolvable without the consent and tool records".to_owned();
+        out.push_str("not resolvable without the consent and tool records");
+        return;
     }
     match field.kind {
-        Kind::Answer => {
-            let answer = names(value & !FLAGS, field.kind).first().copied().unwrap_or(Answer::Unsure.as_str());
-            if value & MISSING != 0 { format!("{answer} (not answered)") } else { answer.to_owned() }
-        }
-        Kind::Choice { .. } => match names(value & !FLAGS, field.kind).first() {
-            Some(name) if value & MISSING != 0 => format!("{name} (not answered)"),
-            Some(name) => (*name).to_owned(),
-            None => "not answered".to_owned(),
+        Kind::Answer | Kind::Choice { .. } => match names(value & !FLAGS, field.kind).next() {
+            Some(name) => {
+                out.push_str(name);
+                if value & MISSING != 0 {
+                    out.push_str(" (not answered)");
+                }
+            }
+            None if field.kind == Kind::Answer => out.push_str(Answer::Unsure.as_str()),
+            None => out.push_str("not answered"),
         },
         Kind::List { .. } => {
             if value & MISSING != 0 {
-                "not given".to_owned()
+                out.push_str("not given");
             } else {
-                join(&names(value, field.kind).into_iter().map(str::to_owned).collect::<Vec<_>>())
+                join_into(out, Counted { inner: names(value, field.kind), left: (value & !FLAGS).count_ones() as usize });
             }
         }
-        Kind::Items => (value & !FLAGS).trailing_zeros().to_string(),
-        Kind::Text => text.map_or_else(|| "not given".to_owned(), str::to_owned),
+        Kind::Items => out.push_str(&(value & !FLAGS).trailing_zeros().to_string()),
+        Kind::Text => out.push_str(text.unwrap_or("not given")),
     }
 }
 
-fn top_text(intake: &Intake, field: &Field) -> Option<String> {
+fn top_text<'a>(intake: &'a Intake, field: &Field) -> Option<&'a str> {
     let slot = field.slot;
     let value = if slot == SlotId::title as usize {
         Some(&intake.title)
@@ -154,7 +184,7 @@ fn top_text(intake: &Intake, field: &Field) -> Option<String> {
     } else {
         None
     };
-    value.cloned()
+    value.map(String::as_str)
 }
 
 /// What a placeholder over a list of entries shows when the intake leaves the list out: not
@@ -172,7 +202,7 @@ fn entry_count(list: ItemList, intake: &Intake) -> Option<usize> {
 impl Template {
     /// Renders the template for an intake.
     pub fn render(&self, slots: &Slots, scope: &Scope<'_>) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.capacity());
         for part in &self.parts {
             match part {
                 Part::Text(text) => out.push_str(text),
@@ -184,61 +214,86 @@ impl Template {
                         None => out.push_str(NOT_LISTED),
                     }
                 }
-                Part::Field(field) => out.push_str(&show(field, slots[field.slot], top_text(scope.intake, field).as_deref())),
+                Part::Field(field) => show(&mut out, field, slots[field.slot], top_text(scope.intake, field)),
                 Part::Principle(index) => {
                     let bits = scope.principles.get(*index).copied().unwrap_or(0);
-                    out.push_str(names(bits, Kind::Answer).first().copied().unwrap_or("unsure"));
+                    out.push_str(names(bits, Kind::Answer).next().unwrap_or("unsure"));
                 }
                 Part::Entries { list, filter, field } => {
                     if entry_count(*list, scope.intake).is_none() {
                         out.push_str(NOT_LISTED);
                     } else {
-                        out.push_str(&join_entries(&entries(*list, filter.as_ref(), field, slots, scope.intake, scope.records, scope)));
+                        let shown = entries(*list, filter.as_ref(), field, slots, scope.intake, scope.records, scope);
+                        join_entries(&mut out, &shown);
                     }
                 }
             }
         }
         out
     }
+
+    /// A first guess at the rendered length: the literal text plus a little per placeholder.
+    fn capacity(&self) -> usize {
+        self.parts.iter().map(|part| if let Part::Text(text) = part { text.len() } else { 24 }).sum()
+    }
 }
 
 /// One value shown for the entries of a list: the text, and whether it is a name from the intake
 /// (which is quoted when it could be misread: in a list, or when it holds a comma).
-struct Shown {
-    text: String,
+struct Shown<'a> {
+    text: Cow<'a, str>,
     name: bool,
 }
 
 /// Joins the values shown for the entries: `A, B and C`, with names in typographic quotes when
 /// there are several or a name holds a comma (“Consumer chatbot, free tier”); `none` when no entry
 /// matches.
-fn join_entries(items: &[Shown]) -> String {
+fn join_entries(out: &mut String, items: &[Shown<'_>]) {
     let several = items.len() > 1;
-    let quoted: Vec<String> = items
-        .iter()
-        .map(|item| if item.name && (several || item.text.contains(',')) { format!("“{}”", item.text) } else { item.text.clone() })
-        .collect();
-    join(&quoted)
+    if items.is_empty() {
+        out.push_str("none");
+    }
+    for (position, item) in items.iter().enumerate() {
+        if position > 0 {
+            out.push_str(if position + 1 == items.len() { " and " } else { ", " });
+        }
+        let quote = item.name && (several || item.text.contains(','));
+        if quote {
+            out.push('“');
+        }
+        out.push_str(&item.text);
+        if quote {
+            out.push('”');
+        }
+    }
 }
 
-fn entries(
+fn entries<'a>(
     list: ItemList,
     filter: Option<&Node>,
     field: &Field,
     slots: &Slots,
-    intake: &Intake,
+    intake: &'a Intake,
     records: &Records,
     scope: &Scope<'_>,
-) -> Vec<Shown> {
+) -> Vec<Shown<'a>> {
     let mut entry: Slots = *slots;
-    let mut shown: Vec<Shown> = Vec::new();
+    let mut shown: Vec<Shown<'a>> = Vec::new();
     let is_text = field.kind == Kind::Text;
-    let mut keep = |entry: &Slots, text: Option<&str>, name: bool| {
+    let mut keep = |entry: &Slots, text: Option<Cow<'a, str>>, name: bool| {
         let matches = filter.is_none_or(|filter| filter.eval(entry, scope, &mut NoTrace) == Truth::True);
         if matches {
-            let value = show(field, entry[field.slot], text);
+            let given = text.is_some();
+            let value: Cow<'a, str> = match (is_text, text) {
+                (true, Some(text)) => text,
+                (_, text) => {
+                    let mut value = String::new();
+                    show(&mut value, field, entry[field.slot], text.as_deref());
+                    Cow::Owned(value)
+                }
+            };
             if !shown.iter().any(|seen| seen.text == value) {
-                shown.push(Shown { text: value, name: is_text && name && text.is_some() });
+                shown.push(Shown { text: value, name: is_text && name && given });
             }
         }
     };
@@ -249,11 +304,11 @@ fn entries(
                 if field.slot == SlotId::tool_name as usize {
                     // A tool without a name is shown by its id, or by its place in the list.
                     match tool.name.as_ref().or(tool.tool_id.as_ref()) {
-                        Some(label) => keep(&entry, Some(label), true),
-                        None => keep(&entry, Some(&format!("tool {}", position + 1)), false),
+                        Some(label) => keep(&entry, Some(Cow::Borrowed(label)), true),
+                        None => keep(&entry, Some(Cow::Owned(format!("tool {}", position + 1))), false),
                     }
                 } else {
-                    keep(&entry, tool.tool_id.as_deref(), true);
+                    keep(&entry, tool.tool_id.as_deref().map(Cow::Borrowed), true);
                 }
             }
         }
@@ -265,7 +320,7 @@ fn entries(
                 } else {
                     performer.consent_id.as_deref()
                 };
-                keep(&entry, text, true);
+                keep(&entry, text.map(Cow::Borrowed), true);
             }
         }
     }
@@ -296,7 +351,7 @@ mod tests {
         (0..placeholders.len())
             .map(|index| {
                 let id = format!("r{index}");
-                evaluation.findings.iter().find(|finding| finding.rule == id).map_or_else(String::new, |finding| finding.reason.clone())
+                evaluation.findings.iter().find(|finding| *finding.rule == *id).map_or_else(String::new, |finding| finding.reason.clone())
             })
             .collect()
     }

@@ -66,7 +66,7 @@ fn check(path: &Path) -> Vec<String> {
     let evaluation: Evaluation = evaluate(&[&reference], &intake, Records::none(), Options::default());
     let Some(expect) = field(root, "expect") else { return vec![format!("{name}: no expect")] };
     let mut failures = Vec::new();
-    let cited: BTreeSet<&str> = evaluation.findings.iter().flat_map(|finding| finding.citations.iter().map(String::as_str)).collect();
+    let cited: BTreeSet<&str> = evaluation.findings.iter().flat_map(|finding| finding.citations.iter().map(|key| &**key)).collect();
     if let Some(tier) = field(expect, "tier") {
         let expected = Tier::from_name(&scalar(tier));
         if expected != Some(evaluation.tier) {
@@ -86,7 +86,7 @@ fn check(path: &Path) -> Vec<String> {
     if let Some(Node { value: Value::Map(entries), .. }) = field(expect, "principles") {
         let principles = evaluation.principles.clone().unwrap_or_default();
         for entry in entries {
-            let actual = principles.get(&entry.key).map(|answer| answer.to_string());
+            let actual = principles.get(entry.key.as_str()).map(|answer| answer.to_string());
             if actual.as_deref() != Some(scalar(&entry.value).as_str()) {
                 failures.push(format!("{name}: principle {} is {actual:?}, expected {}", entry.key, scalar(&entry.value)));
             }

@@ -41,8 +41,8 @@ enum Format {
     Markdown,
 }
 
-enum Outcome {
-    Evaluated(Box<Evaluation>),
+enum Outcome<'r> {
+    Evaluated(Box<Evaluation<'r>>),
     /// The file could not be read: the message.
     Unreadable(String),
     /// The file could not be parsed: its problems.
@@ -50,7 +50,7 @@ enum Outcome {
 }
 
 /// Reads and parses one intake; prints its problems.
-fn triage(file: &str, rulebooks: &[&Rulebook]) -> Result<Outcome> {
+fn triage<'r>(file: &str, rulebooks: &[&'r Rulebook]) -> Result<Outcome<'r>> {
     let (name, source) = match read_input(file) {
         Ok(read) => read,
         Err(error) => {
@@ -70,7 +70,7 @@ fn triage(file: &str, rulebooks: &[&Rulebook]) -> Result<Outcome> {
 }
 
 /// The JSON Lines record of a file that could not be triaged.
-fn error_record(label: &str, outcome: &Outcome) -> Value {
+fn error_record(label: &str, outcome: &Outcome<'_>) -> Value {
     let problems: Vec<Value> = match outcome {
         Outcome::Invalid(problems) => problems
             .iter()

@@ -86,7 +86,7 @@ fn show(id: &str, names: &[String]) -> Result<()> {
     let mut out = anstream::stdout();
     let loaded = all_or(names)?;
     let Some((rulebook, rule)) = loaded.iter().find_map(|rulebook| rulebook.rule(id).map(|rule| (rulebook, rule))) else {
-        let ids: Vec<&str> = loaded.iter().flat_map(|rulebook| rulebook.rules.iter().map(|rule| rule.id.as_str())).collect();
+        let ids: Vec<&str> = loaded.iter().flat_map(|rulebook| rulebook.rules.iter().map(|rule| &*rule.id)).collect();
         let hint = clearance_domain::problem::did_you_mean(id, ids.iter().copied());
         bail!("no rule `{id}`{hint} (see `clearance rules list`)");
     };
@@ -97,7 +97,7 @@ fn show(id: &str, names: &[String]) -> Result<()> {
     writeln!(out, "when:      {}", rule.condition)?;
     writeln!(out, "actions:   {}", rule.actions.join(", "))?;
     writeln!(out, "cites:")?;
-    for key in &rule.citations {
+    for key in rule.citations.iter() {
         if let Some(clause) = rulebook.clause(key) {
             writeln!(out, "  {key} · {}", clause.title)?;
             if let Some(text) = &clause.text {

@@ -38,7 +38,7 @@ pub fn evaluation(out: &mut impl Write, file: &str, evaluation: &Evaluation, rul
     findings.sort_by_key(|finding| std::cmp::Reverse(finding.tier));
     for finding in findings {
         writeln!(out, "  {} {}", tier_label(finding.tier), finding.reason)?;
-        for key in &finding.citations {
+        for key in finding.citations.iter() {
             match clause_title(rulebooks, key) {
                 Some(title) => writeln!(out, "           {DIM}{key} · {title}{DIM:#}")?,
                 None => writeln!(out, "           {DIM}{key}{DIM:#}")?,
