@@ -116,7 +116,7 @@ proptest! {
     fn every_finding_cites_a_catalogued_clause(intake in arbitrary::intake()) {
         let evaluation = evaluate(&[reference()], &intake, Records::none(), Options { lower_tier_if: false });
         prop_assert!(!evaluation.findings.is_empty());
-        prop_assert!(evaluation.findings.iter().any(|finding| &*finding.rule == "intro.share-intended-use"));
+        prop_assert!(evaluation.findings.iter().any(|finding| finding.rule == "intro.share-intended-use"));
         for finding in &evaluation.findings {
             prop_assert!(!finding.citations.is_empty(), "{} cites nothing", finding.rule);
             for key in finding.citations.iter() {
