@@ -51,8 +51,9 @@ fn count<T>(items: Option<&Vec<T>>) -> u32 {
     items.map_or(MISSING | 1, |items| 1 << u32::try_from(items.len()).unwrap_or(u32::MAX).min(MAX_COUNT + 1))
 }
 
-/// Fills the slots of a tool entry into `slots` (overwriting that entry's fields).
-pub fn tool_slots(tool: &Tool, records: &Records, slots: &mut Slots) {
+/// The values of a tool entry's fields: name, id, environment, trains on inputs.
+#[inline]
+fn tool_values(tool: &Tool, records: &Records) -> [u32; 4] {
     let (environment, trains) = match tool.tool_id.as_ref().map(|id| records.tools.get(id)) {
         Some(Some(terms)) => (bit(terms.environment.index()), bit(terms.trains_on_inputs.index())),
         // A registered tool whose terms nobody could look up: answers given inline stand,
@@ -63,25 +64,32 @@ pub fn tool_slots(tool: &Tool, records: &Records, slots: &mut Slots) {
         ),
         None => (choice(tool.environment, Some(Environment::Unknown)), answer(tool.trains_on_inputs)),
     };
-    slots[SlotId::tool_name as usize] = text(tool.name.as_ref());
-    slots[SlotId::tool_id as usize] = text(tool.tool_id.as_ref());
-    slots[SlotId::tool_environment as usize] = environment;
-    slots[SlotId::tool_trains_on_inputs as usize] = trains;
+    [text(tool.name.as_ref()), text(tool.tool_id.as_ref()), environment, trains]
 }
 
-/// Fills the slots of a performer entry into `slots`.
-pub fn performer_slots(performer: &Performer, records: &Records, slots: &mut Slots) {
+/// The values of a performer entry's fields, in `PERFORMER_SLOTS` order.
+#[inline]
+fn performer_values(performer: &Performer, records: &Records) -> [u32; 6] {
     let consent = match performer.consent_id.as_ref() {
         // The record decides; a performer is never matched to a record by name.
         Some(id) => records.consents.get(id).map_or(UNRESOLVED, |status| bit(status.consent().index())),
         None => choice(performer.consent, Some(Consent::None)),
     };
-    slots[SlotId::performer_name as usize] = 1;
-    slots[SlotId::performer_role as usize] = choice(performer.role, None);
-    slots[SlotId::performer_living as usize] = answer(performer.living);
-    slots[SlotId::performer_union as usize] = choice(performer.union, None);
-    slots[SlotId::performer_consent as usize] = consent;
-    slots[SlotId::performer_consent_id as usize] = text(performer.consent_id.as_ref());
+    [1, choice(performer.role, None), answer(performer.living), choice(performer.union, None), consent, text(performer.consent_id.as_ref())]
+}
+
+/// Fills the slots of a tool entry into `slots` (overwriting that entry's fields).
+pub fn tool_slots(tool: &Tool, records: &Records, slots: &mut Slots) {
+    for (slot, value) in TOOL_SLOTS.into_iter().zip(tool_values(tool, records)) {
+        slots[slot as usize] = value;
+    }
+}
+
+/// Fills the slots of a performer entry into `slots`.
+pub fn performer_slots(performer: &Performer, records: &Records, slots: &mut Slots) {
+    for (slot, value) in PERFORMER_SLOTS.into_iter().zip(performer_values(performer, records)) {
+        slots[slot as usize] = value;
+    }
 }
 
 const TOOL_SLOTS: [SlotId; 4] = [SlotId::tool_name, SlotId::tool_id, SlotId::tool_environment, SlotId::tool_trains_on_inputs];
@@ -130,18 +138,23 @@ pub fn slots(intake: &Intake, records: &Records) -> Slots {
     slots[SlotId::audience_disclosure as usize] = choice(intake.audience_disclosure, None);
 
     // Entry fields hold the union over the entries, so single-field quantifiers are one test.
-    let mut entry = [0u32; SLOT_WIDTH];
+    let mut tools = [0u32; 4];
     for tool in intake.tools.iter().flatten() {
-        tool_slots(tool, records, &mut entry);
-        for slot in TOOL_SLOTS {
-            slots[slot as usize] |= entry[slot as usize];
+        for (union, value) in tools.iter_mut().zip(tool_values(tool, records)) {
+            *union |= value;
         }
     }
+    for (slot, value) in TOOL_SLOTS.into_iter().zip(tools) {
+        slots[slot as usize] = value;
+    }
+    let mut performers = [0u32; 6];
     for performer in intake.talent.performers.iter().flatten() {
-        performer_slots(performer, records, &mut entry);
-        for slot in PERFORMER_SLOTS {
-            slots[slot as usize] |= entry[slot as usize];
+        for (union, value) in performers.iter_mut().zip(performer_values(performer, records)) {
+            *union |= value;
         }
+    }
+    for (slot, value) in PERFORMER_SLOTS.into_iter().zip(performers) {
+        slots[slot as usize] = value;
     }
     slots
 }

@@ -49,9 +49,51 @@ enum Source {
 #[derive(Debug, Clone)]
 struct Table {
     slot: usize,
+    /// For a slot with several value bits: how many (the state is the value bits plus a bit for
+    /// "left out"); `None` for a single-valued slot (the state is the value's position).
+    width: Option<u32>,
     /// By state: the literal bits, and the rules (of the first 64) that a one-literal clause
     /// fires directly.
-    literals: Box<[(u64, u64); 64]>,
+    literals: Box<[(u64, u64)]>,
+}
+
+impl Table {
+    fn new(slot: usize, width: Option<u32>) -> Table {
+        let states = width.map_or(64, |width| 1usize << (width + 1));
+        Table { slot, width, literals: vec![(0, 0); states].into_boxed_slice() }
+    }
+
+    /// The slot value a state stands for.
+    fn value(&self, state: usize) -> u32 {
+        match self.width {
+            None => (if state % 32 < 31 { 1u32 << (state % 32) } else { 0 }) | if state >= 32 { MISSING } else { 0 },
+            Some(width) => (state as u32 & ((1 << width) - 1)) | if state >> width != 0 { MISSING } else { 0 },
+        }
+    }
+
+    /// The entry for a slot value: single-valued tables are indexed by the value's position,
+    /// the others by the value bits themselves, with "left out" as the next bit.
+    #[inline(always)]
+    fn lookup(&self, value: u32, single: bool) -> (u64, u64) {
+        let index = if single {
+            state(value)
+        } else {
+            let width = self.width.unwrap_or(0);
+            (value & ((1 << width) - 1)) as usize | (((value & MISSING) >> 30) as usize) << width
+        };
+        self.literals.get(index).copied().unwrap_or((0, 0))
+    }
+}
+
+/// How a slot's tests are computed: `Some(None)` by a single-valued table, `Some(Some(n))` by a
+/// table over its `n` value bits, `None` one test at a time (lists of more than 8 values).
+fn tabulated(slot: usize) -> Option<Option<u32>> {
+    let field = crate::schema::FIELDS.get(slot)?;
+    if single_valued(slot) {
+        return Some(None);
+    }
+    let width = field.kind.names().len() as u32;
+    (matches!(field.kind, Kind::List { .. } | Kind::Answer | Kind::Choice { .. }) && (1..=8).contains(&width)).then_some(Some(width))
 }
 
 /// A test on a slot with several value bits.
@@ -243,8 +285,16 @@ fn product(parts: Vec<Vec<Clause>>) -> Option<Vec<Clause>> {
 fn test_all(tables: &[Table], tests: &[Test], slots: &Slots) -> (u64, u64) {
     let mut literals = 0u64;
     let mut direct = 0u64;
-    for table in tables {
-        let (bits, fires) = table.literals[state(slots[table.slot & (SLOT_WIDTH - 1)]) & 63];
+    // Two loops, so neither branches on the kind of table (tables are sorted single-valued first).
+    let split = tables.partition_point(|table| table.width.is_none());
+    let (single, multiple) = tables.split_at(split);
+    for table in single {
+        let (bits, fires) = table.lookup(slots[table.slot & (SLOT_WIDTH - 1)], true);
+        literals |= bits;
+        direct |= fires;
+    }
+    for table in multiple {
+        let (bits, fires) = table.lookup(slots[table.slot & (SLOT_WIDTH - 1)], false);
         literals |= bits;
         direct |= fires;
     }
@@ -330,17 +380,18 @@ impl Kernel {
             // `fires[0]`: rules fired when the literal is false; `fires[1]`: when true.
             let fires = direct.get(index).copied().unwrap_or([0, 0]);
             match source {
-                Source::Test { slot, mask } if single_valued(slot) => {
+                Source::Test { slot, mask } if tabulated(slot).is_some() => {
                     let position = match tables.iter().position(|table| table.slot == slot) {
                         Some(position) => position,
                         None => {
-                            tables.push(Table { slot, literals: Box::new([(0, 0); 64]) });
+                            tables.push(Table::new(slot, tabulated(slot).flatten()));
                             tables.len() - 1
                         }
                     };
-                    for (state, (literals, fired)) in tables[position].literals.iter_mut().enumerate() {
-                        let value = if state % 32 < 31 { 1u32 << (state % 32) } else { 0 } | if state >= 32 { MISSING } else { 0 };
-                        let holds = value & mask != 0;
+                    let table = &mut tables[position];
+                    for state in 0..table.literals.len() {
+                        let holds = table.value(state) & mask != 0;
+                        let (literals, fired) = &mut table.literals[state];
                         *literals |= u64::from(holds) << bit;
                         *fired |= fires[usize::from(holds)];
                     }
@@ -349,6 +400,8 @@ impl Kernel {
                 Source::Walk(node) => walked.push((bit, node, fires)),
             }
         }
+        tables.sort_by_key(|table| table.width.is_some());
+        principle_tables.sort_by_key(|table| table.width.is_some());
         let mut tier_rules = [RuleSet::default(); 4];
         for (index, rule) in rules.iter().enumerate() {
             tier_rules[rule.tier as usize].insert(index);
