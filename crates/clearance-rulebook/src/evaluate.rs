@@ -300,7 +300,7 @@ pub struct Evaluation<'r> {
     pub principles: Option<BTreeMap<Cow<'r, str>, Answer>>,
     /// Paths of questions that a rule read and the intake left out.
     pub unanswered: Vec<String>,
-    /// Every finding's actions, merged in order.
+    /// Every finding's actions, merged: those of the most restrictive findings first.
     pub actions: Vec<&'r str>,
     /// Changes that would give a less restrictive tier.
     pub lower_tier_if: Vec<Suggestion>,
@@ -430,7 +430,10 @@ pub fn evaluate<'r>(rulebooks: &[&'r Rulebook], intake: &Intake, records: &Recor
             });
         }
     }
-    for finding in &evaluation.findings {
+    // The most restrictive findings' actions first: what stands in the way comes first.
+    let mut by_tier: Vec<&Finding<'r>> = evaluation.findings.iter().collect();
+    by_tier.sort_by_key(|finding| std::cmp::Reverse(finding.tier));
+    for finding in by_tier {
         for action in finding.actions.iter() {
             if !evaluation.actions.contains(&&**action) {
                 evaluation.actions.push(action);
