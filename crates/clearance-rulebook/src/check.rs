@@ -253,7 +253,7 @@ impl Compiler<'_> {
             })
             .collect();
         let actions: Vec<Action> =
-            file.actions.iter().map(|(id, text)| Action { id: id.value.clone(), text: text.value.clone() }).collect();
+            file.actions.iter().map(|(id, text)| Action { id: id.value.as_str().into(), text: text.value.clone() }).collect();
 
         let mut terms = Vec::new();
         for (name, condition) in &file.terms {
@@ -417,8 +417,8 @@ impl Compiler<'_> {
             }
         }
         for (index, action) in rule.actions.iter().enumerate() {
-            if !actions.iter().any(|known| known.id == action.value) {
-                let hint = did_you_mean(&action.value, actions.iter().map(|known| known.id.as_str()));
+            if !actions.iter().any(|known| *known.id == action.value) {
+                let hint = did_you_mean(&action.value, actions.iter().map(|known| &*known.id));
                 self.problems.push(
                     Problem::new(
                         format!("{path}.actions[{index}]"),
@@ -441,7 +441,8 @@ impl Compiler<'_> {
             condition: rule.when.as_ref().map(|when| canonical(&when.value)).unwrap_or_default(),
             node,
             reason,
-            actions: rule.actions.iter().map(|action| Arc::from(action.value.as_str())).collect(),
+            // The vocabulary's own names, shared, so results can merge actions by pointer.
+            actions: rule.actions.iter().map(|action| actions.iter().find(|known| *known.id == action.value).map_or_else(|| Arc::from(action.value.as_str()), |known| known.id.clone())).collect(),
             reads,
             asks: 0,
         })

@@ -8,6 +8,7 @@
 mod lower;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ use serde::Serialize;
 pub use lower::{Change, ChangeOp, apply};
 
 use crate::facts::{self, Slots};
-use crate::program::{NoTrace, Reads, Scope, Trace, Truth};
+use crate::program::{TermCache, NoTrace, Reads, Scope, Trace, Truth};
 use crate::rulebook::{MAX_PRINCIPLES, MAX_RULES, MAX_TERMS, Rulebook};
 use crate::schema::{FIELDS, ItemList, Kind, MISSING, Scope as FieldScope, SlotId};
 
@@ -109,14 +110,14 @@ fn prelude<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake
     let mut principle_errors = 0u16;
     let mut reads = 0u128;
     for (index, term) in rulebook.terms.iter().enumerate() {
-        let scope = Scope { intake, records, terms: &terms, term_reads: &term_reads, principles: &[], principle_reads: &[] };
+        let scope = Scope { intake, records, terms: &terms, term_reads: &term_reads, principles: &[], principle_reads: &[], lazy_terms: None };
         let mut trace = T::default();
         let value = term.node.eval(slots, &scope, &mut trace);
         terms[index] = value;
         term_reads[index] = trace.into();
     }
     for (index, principle) in rulebook.principles.iter().enumerate() {
-        let scope = Scope { intake, records, terms: &terms, term_reads: &term_reads, principles: &[], principle_reads: &[] };
+        let scope = Scope { intake, records, terms: &terms, term_reads: &term_reads, principles: &[], principle_reads: &[], lazy_terms: None };
         let mut trace = T::default();
         let answer = match principle.no.eval(slots, &scope, &mut trace) {
             Truth::True => NO,
@@ -149,7 +150,7 @@ fn prelude<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake
 fn run<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &Slots) -> Pass {
     let mut pass = prelude::<T>(rulebook, intake, records, slots);
     let Pass { decision, reads, terms, term_reads, principles, principle_reads, .. } = &mut pass;
-    let scope = Scope { intake, records, terms: &terms[..], term_reads: &term_reads[..], principles: &principles[..], principle_reads: &principle_reads[..] };
+    let scope = Scope { intake, records, terms: &terms[..], term_reads: &term_reads[..], principles: &principles[..], principle_reads: &principle_reads[..], lazy_terms: None };
     for (index, rule) in rulebook.rules.iter().enumerate() {
         let mut trace = T::default();
         match rule.node.eval(slots, &scope, &mut trace) {
@@ -199,15 +200,12 @@ fn run_traced(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &S
     if !principles_needed && !rules_needed {
         return pass;
     }
-    let Pass { reads, terms, term_reads, principles, principle_reads, .. } = &mut pass;
-    for (index, term) in rulebook.terms.iter().enumerate() {
-        let scope = Scope { intake, records, terms: &terms[..], term_reads: &term_reads[..], principles: &[], principle_reads: &[] };
-        let mut trace = Reads::default();
-        terms[index] = term.node.eval(slots, &scope, &mut trace);
-        term_reads[index] = trace.0;
-    }
+    // Terms are evaluated only where a walked condition uses them.
+    let cache: [TermCache; MAX_TERMS] = [const { Cell::new(None) }; MAX_TERMS];
+    let lazy_terms = Some((&rulebook.terms[..], &cache[..]));
+    let Pass { reads, principles, principle_reads, .. } = &mut pass;
     for (index, principle) in rulebook.principles.iter().enumerate().filter(|(_, principle)| needs(principle.reads, principle.asks)) {
-        let scope = Scope { intake, records, terms: &terms[..], term_reads: &term_reads[..], principles: &[], principle_reads: &[] };
+        let scope = Scope { intake, records, terms: &[], term_reads: &[], principles: &[], principle_reads: &[], lazy_terms };
         let mut trace = Reads::default();
         if principle.no.eval(slots, &scope, &mut trace) == Truth::False {
             principle.unsure.eval(slots, &scope, &mut trace);
@@ -215,7 +213,7 @@ fn run_traced(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &S
         principle_reads[index] = trace.0;
         *reads |= trace.0;
     }
-    let scope = Scope { intake, records, terms: &terms[..], term_reads: &term_reads[..], principles: &principles[..], principle_reads: &principle_reads[..] };
+    let scope = Scope { intake, records, terms: &[], term_reads: &[], principles: &principles[..], principle_reads: &principle_reads[..], lazy_terms };
     for rule in rulebook.rules.iter().filter(|rule| needs(rule.reads, rule.asks)) {
         let mut trace = Reads::default();
         rule.node.eval(slots, &scope, &mut trace);
@@ -299,7 +297,7 @@ pub struct Evaluation<'r> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub principles: Option<BTreeMap<Cow<'r, str>, Answer>>,
     /// Paths of questions that a rule read and the intake left out.
-    pub unanswered: Vec<String>,
+    pub unanswered: Vec<Cow<'static, str>>,
     /// Every finding's actions, merged: those of the most restrictive findings first.
     pub actions: Vec<&'r str>,
     /// Changes that would give a less restrictive tier.
@@ -388,6 +386,7 @@ pub fn evaluate<'r>(rulebooks: &[&'r Rulebook], intake: &Intake, records: &Recor
             term_reads: &pass.term_reads,
             principles: &pass.principles,
             principle_reads: &pass.principle_reads,
+            lazy_terms: None,
         };
         if !rulebook.principles.is_empty() {
             // The first rulebook with principles names them plainly (`"1"`); later ones are
@@ -435,7 +434,9 @@ pub fn evaluate<'r>(rulebooks: &[&'r Rulebook], intake: &Intake, records: &Recor
     by_tier.sort_by_key(|finding| std::cmp::Reverse(finding.tier));
     for finding in by_tier {
         for action in finding.actions.iter() {
-            if !evaluation.actions.contains(&&**action) {
+            // Declared actions are shared names, so a pointer comparison finds most repeats.
+            let known = evaluation.actions.iter().any(|seen| std::ptr::eq(*seen, &**action) || *seen == &**action);
+            if !known {
                 evaluation.actions.push(action);
             }
         }
@@ -459,7 +460,7 @@ fn unresolved_message() -> String {
 /// `unsure` or as its default). A list left out is one only where a rule asked whether it is
 /// known: a left-out `training.data` is no question when no model is trained. Free text is never
 /// a question (no `vendor` means no vendor).
-fn unanswered(intake: &Intake, slots: &Slots, reads: u128) -> Vec<String> {
+fn unanswered(intake: &Intake, slots: &Slots, reads: u128) -> Vec<Cow<'static, str>> {
     let mut paths = Vec::new();
     for field in FIELDS {
         let read = match field.kind {
@@ -471,7 +472,7 @@ fn unanswered(intake: &Intake, slots: &Slots, reads: u128) -> Vec<String> {
             continue;
         }
         match field.scope {
-            FieldScope::Top => paths.push(field.path.to_owned()),
+            FieldScope::Top => paths.push(Cow::Borrowed(field.path)),
             FieldScope::Entry(ItemList::Tools) => {
                 for (position, tool) in intake.tools.iter().flatten().enumerate() {
                     let missing = match field.slot {
@@ -481,7 +482,7 @@ fn unanswered(intake: &Intake, slots: &Slots, reads: u128) -> Vec<String> {
                         _ => tool.tool_id.is_none(),
                     };
                     if missing {
-                        paths.push(format!("tools[{position}].{}", field.path));
+                        paths.push(Cow::Owned(format!("tools[{position}].{}", field.path)));
                     }
                 }
             }
@@ -496,7 +497,7 @@ fn unanswered(intake: &Intake, slots: &Slots, reads: u128) -> Vec<String> {
                         _ => false,
                     };
                     if missing {
-                        paths.push(format!("talent.performers[{position}].{}", field.path));
+                        paths.push(Cow::Owned(format!("talent.performers[{position}].{}", field.path)));
                     }
                 }
             }

@@ -413,7 +413,7 @@ impl Kernel {
     fn literals(&self, slots: &Slots, intake: &Intake, records: &Records) -> (u64, u64) {
         let (mut literals, mut direct) = test_all(&self.tables, &self.tests, slots);
         for (bit, node, fires) in &self.walked {
-            let scope = Scope { intake, records, terms: &[], term_reads: &[], principles: &[], principle_reads: &[] };
+            let scope = Scope { intake, records, terms: &[], term_reads: &[], principles: &[], principle_reads: &[], lazy_terms: None };
             let holds = node.eval(slots, &scope, &mut NoTrace) == Truth::True;
             literals |= u64::from(holds) << bit;
             direct |= fires[usize::from(holds)];

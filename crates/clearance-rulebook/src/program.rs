@@ -6,6 +6,8 @@
 //! is `True` and `Error and False` is `False`, so an error only surfaces where it could change the
 //! outcome — and then the rule fails closed.
 
+use std::cell::Cell;
+
 use clearance_domain::{Intake, Records};
 
 use crate::facts::{Slots, performer_slots, tool_slots};
@@ -123,6 +125,9 @@ impl Trace for Reads {
     }
 }
 
+/// A term's value and reads, once evaluated.
+pub type TermCache = Cell<Option<(Truth, u128)>>;
+
 /// What an evaluation of a condition can see besides the slots.
 pub struct Scope<'a> {
     /// The intake (for conditions on each entry).
@@ -137,6 +142,9 @@ pub struct Scope<'a> {
     pub principles: &'a [u32],
     /// The slots each principle read.
     pub principle_reads: &'a [u128],
+    /// When set, terms are evaluated on first use (with the reads they make) instead of being
+    /// read from `terms`: the rulebook's terms and a cache, one cell per term.
+    pub lazy_terms: Option<(&'a [crate::rulebook::Term], &'a [TermCache])>,
 }
 
 impl Node {
@@ -167,6 +175,20 @@ impl Node {
                 }
             }
             Node::Term(index) => {
+                if let Some((terms, cache)) = scope.lazy_terms {
+                    let cell = &cache[*index];
+                    let (value, reads) = match cell.get() {
+                        Some(known) => known,
+                        None => {
+                            let mut term_reads = Reads::default();
+                            let value = terms[*index].node.eval(slots, scope, &mut term_reads);
+                            cell.set(Some((value, term_reads.0)));
+                            (value, term_reads.0)
+                        }
+                    };
+                    trace.read(reads);
+                    return value;
+                }
                 trace.read(scope.term_reads[*index]);
                 scope.terms[*index]
             }

@@ -65,7 +65,7 @@ pub struct Clause {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
     /// Identifier, such as `obtain_written_approval`.
-    pub id: String,
+    pub id: Arc<str>,
     /// What to do, for people.
     pub text: String,
 }
@@ -154,7 +154,7 @@ impl Rulebook {
 
     /// The action with an id.
     pub fn action(&self, id: &str) -> Option<&Action> {
-        self.actions.iter().find(|action| action.id == id)
+        self.actions.iter().find(|action| &*action.id == id)
     }
 
     /// The rule with an id.

@@ -104,7 +104,17 @@ pub fn split(template: &str) -> Result<Vec<Piece>, (usize, String)> {
 /// The names of the values whose bits are set, in vocabulary order.
 fn names(bits: u32, kind: Kind) -> impl Iterator<Item = &'static str> {
     let names = kind.names();
-    (0..names.len()).filter(move |index| bits & (1 << index) != 0).map(move |index| names[index])
+    let mut rest = bits & !FLAGS;
+    std::iter::from_fn(move || {
+        while rest != 0 {
+            let index = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            if let Some(name) = names.get(index) {
+                return Some(*name);
+            }
+        }
+        None
+    })
 }
 
 /// An iterator whose length is known in advance (the number of bits set).
