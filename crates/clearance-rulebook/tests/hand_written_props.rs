@@ -4,30 +4,11 @@
 #[path = "support/arbitrary.rs"]
 mod arbitrary;
 
-use clearance_domain::{Answer, Intake, Tier};
+use clearance_domain::{Answer, Tier};
 use clearance_rulebook::hand_written::decide;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
-
-/// Every answer (`yes | no | unsure`) field of an intake, in a fixed order.
-fn answer_slots(intake: &mut Intake) -> Vec<&mut Option<Answer>> {
-    let mut slots = vec![
-        &mut intake.output.final_deliverable,
-        &mut intake.output.mistaken_for_real,
-        &mut intake.output.human_input,
-        &mut intake.training.trains_model,
-        &mut intake.training.reuse_beyond_production,
-        &mut intake.union_work_impact,
-    ];
-    if let Some(tools) = &mut intake.tools {
-        slots.extend(tools.iter_mut().map(|tool| &mut tool.trains_on_inputs));
-    }
-    if let Some(performers) = &mut intake.talent.performers {
-        slots.extend(performers.iter_mut().map(|performer| &mut performer.living));
-    }
-    slots
-}
 
 #[test]
 fn the_generator_reaches_every_tier_often() -> Result<(), String> {
@@ -60,11 +41,11 @@ proptest! {
     #[test]
     fn no_to_unsure_or_left_out_never_lowers_the_tier(intake in arbitrary::intake()) {
         let tier = decide(&intake).tier;
-        let slots = answer_slots(&mut intake.clone()).len();
+        let slots = arbitrary::answers(&mut intake.clone()).len();
         for slot in 0..slots {
             for weaker in [Some(Answer::Unsure), None] {
                 let mut changed = intake.clone();
-                let mut answers = answer_slots(&mut changed);
+                let mut answers = arbitrary::answers(&mut changed);
                 if *answers[slot] != Some(Answer::No) {
                     continue;
                 }

@@ -24,21 +24,6 @@ fn tier(intake: &Intake) -> Tier {
     reference().decide(intake, Records::none()).tier
 }
 
-/// Every answer field of an intake (including those of tools and performers).
-fn answers(intake: &mut Intake) -> Vec<&mut Option<Answer>> {
-    let mut fields = vec![
-        &mut intake.output.final_deliverable,
-        &mut intake.output.mistaken_for_real,
-        &mut intake.output.human_input,
-        &mut intake.training.trains_model,
-        &mut intake.training.reuse_beyond_production,
-        &mut intake.union_work_impact,
-    ];
-    fields.extend(intake.tools.iter_mut().flatten().map(|tool| &mut tool.trains_on_inputs));
-    fields.extend(intake.talent.performers.iter_mut().flatten().map(|performer| &mut performer.living));
-    fields
-}
-
 /// Every single change the spec allows on this intake, found by brute force over the schema.
 fn every_single_change(intake: &Intake) -> Vec<Change> {
     let mut changes = Vec::new();
@@ -134,17 +119,17 @@ proptest! {
     #[test]
     fn no_to_unsure_never_lowers_the_tier(intake in arbitrary::intake()) {
         let base = tier(&intake);
-        let count = answers(&mut intake.clone()).len();
+        let count = arbitrary::answers(&mut intake.clone()).len();
         for position in 0..count {
             let mut changed = intake.clone();
-            let mut fields = answers(&mut changed);
+            let mut fields = arbitrary::answers(&mut changed);
             if *fields[position] != Some(Answer::No) {
                 continue;
             }
             *fields[position] = Some(Answer::Unsure);
             prop_assert!(tier(&changed) >= base, "answer {} no→unsure lowered {} for {:#?}", position, base, intake);
             let mut left_out = intake.clone();
-            *answers(&mut left_out)[position] = None;
+            *arbitrary::answers(&mut left_out)[position] = None;
             prop_assert!(tier(&left_out) >= base, "answer {} no→left out lowered {}", position, base);
         }
     }

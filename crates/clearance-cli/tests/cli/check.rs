@@ -9,41 +9,7 @@ use crate::util::{
 };
 
 /// The clause catalogue of the reference rulebook (`spec/evaluation.md`).
-const CATALOGUE: [&str; 33] = [
-    "netflix:intro/share-intended-use",
-    "netflix:intro/final-deliverables",
-    "netflix:intro/talent-likeness",
-    "netflix:intro/personal-data",
-    "netflix:intro/third-party-ip",
-    "netflix:principle/1",
-    "netflix:principle/2",
-    "netflix:principle/3",
-    "netflix:principle/4",
-    "netflix:principle/5",
-    "netflix:data-use/proprietary-or-personal",
-    "netflix:data-use/unowned-training",
-    "netflix:creative-output/key-elements",
-    "netflix:creative-output/protected-references",
-    "netflix:talent/digital-replica",
-    "netflix:talent/performance-alteration",
-    "netflix:ethics/misleading-content",
-    "netflix:ethics/union-roles",
-    "netflix:confidentiality/enterprise-tools",
-    "netflix:confidentiality/tool-terms",
-    "netflix:final-output/early-flag",
-    "netflix:final-output/rights-clearance",
-    "netflix:final-output/prominent-elements",
-    "netflix:talent-enhancement/replica-use",
-    "netflix:talent-enhancement/alteration-consent",
-    "netflix:talent-enhancement/model-scope",
-    "netflix:vendors/custom-pipeline",
-    "netflix:matrix/1",
-    "netflix:matrix/2",
-    "netflix:matrix/3",
-    "netflix:matrix/4",
-    "netflix:matrix/5",
-    "netflix:matrix/6",
-];
+const CATALOGUE: [&str; 33] = clearance_rulebook::hand_written::CLAUSES;
 
 const EXAMPLES: [(&str, &str); 5] = [
     ("examples/moodboard.yaml", "notify"),
