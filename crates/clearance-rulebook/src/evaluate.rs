@@ -331,7 +331,7 @@ pub struct Finding<'r> {
     /// Clause keys.
     pub citations: &'r [Arc<str>],
     /// One sentence built from the intake's answers.
-    pub reason: String,
+    pub reason: Cow<'r, str>,
     /// Action ids.
     pub actions: &'r [Arc<str>],
 }

@@ -211,7 +211,11 @@ fn entry_count(list: ItemList, intake: &Intake) -> Option<usize> {
 
 impl Template {
     /// Renders the template for an intake.
-    pub fn render(&self, slots: &Slots, scope: &Scope<'_>) -> String {
+    pub fn render<'t>(&'t self, slots: &Slots, scope: &Scope<'_>) -> Cow<'t, str> {
+        // A reason without placeholders is its own text: nothing to build.
+        if let [Part::Text(text)] = self.parts.as_slice() {
+            return Cow::Borrowed(text);
+        }
         let mut out = String::with_capacity(self.capacity());
         for part in &self.parts {
             match part {
@@ -239,12 +243,12 @@ impl Template {
                 }
             }
         }
-        out
+        Cow::Owned(out)
     }
 
-    /// A first guess at the rendered length: the literal text plus a little per placeholder.
+    /// A first guess at the rendered length, generous enough that most reasons never grow.
     fn capacity(&self) -> usize {
-        self.parts.iter().map(|part| if let Part::Text(text) = part { text.len() } else { 24 }).sum()
+        self.parts.iter().map(|part| if let Part::Text(text) = part { text.len() } else { 64 }).sum()
     }
 }
 
@@ -361,7 +365,7 @@ mod tests {
         (0..placeholders.len())
             .map(|index| {
                 let id = format!("r{index}");
-                evaluation.findings.iter().find(|finding| *finding.rule == *id).map_or_else(String::new, |finding| finding.reason.clone())
+                evaluation.findings.iter().find(|finding| *finding.rule == *id).map_or_else(String::new, |finding| finding.reason.to_string())
             })
             .collect()
     }
