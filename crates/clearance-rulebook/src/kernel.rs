@@ -72,15 +72,13 @@ impl Table {
     }
 
     /// The entry for a slot value: single-valued tables are indexed by the value's position,
-    /// the others by the value bits themselves, with "left out" as the next bit.
+    /// the others by the value bits themselves, with "left out" as the next bit. Both indices
+    /// are computed and one is selected, so the loop over tables does not branch.
     #[inline(always)]
-    fn lookup(&self, value: u32, single: bool) -> (u64, u64) {
-        let index = if single {
-            state(value)
-        } else {
-            let width = self.width.unwrap_or(0);
-            (value & ((1 << width) - 1)) as usize | (((value & MISSING) >> 30) as usize) << width
-        };
+    fn lookup(&self, value: u32) -> (u64, u64) {
+        let width = self.width.unwrap_or(0);
+        let by_bits = (value & ((1 << width) - 1)) as usize | (((value & MISSING) >> 30) as usize) << width;
+        let index = if self.width.is_none() { state(value) } else { by_bits };
         self.literals.get(index).copied().unwrap_or((0, 0))
     }
 }
@@ -285,16 +283,8 @@ fn product(parts: Vec<Vec<Clause>>) -> Option<Vec<Clause>> {
 fn test_all(tables: &[Table], tests: &[Test], slots: &Slots) -> (u64, u64) {
     let mut literals = 0u64;
     let mut direct = 0u64;
-    // Two loops, so neither branches on the kind of table (tables are sorted single-valued first).
-    let split = tables.partition_point(|table| table.width.is_none());
-    let (single, multiple) = tables.split_at(split);
-    for table in single {
-        let (bits, fires) = table.lookup(slots[table.slot & (SLOT_WIDTH - 1)], true);
-        literals |= bits;
-        direct |= fires;
-    }
-    for table in multiple {
-        let (bits, fires) = table.lookup(slots[table.slot & (SLOT_WIDTH - 1)], false);
+    for table in tables {
+        let (bits, fires) = table.lookup(slots[table.slot & (SLOT_WIDTH - 1)]);
         literals |= bits;
         direct |= fires;
     }
@@ -400,8 +390,6 @@ impl Kernel {
                 Source::Walk(node) => walked.push((bit, node, fires)),
             }
         }
-        tables.sort_by_key(|table| table.width.is_some());
-        principle_tables.sort_by_key(|table| table.width.is_some());
         let mut tier_rules = [RuleSet::default(); 4];
         for (index, rule) in rules.iter().enumerate() {
             tier_rules[rule.tier as usize].insert(index);
