@@ -3,6 +3,8 @@
 
 #[path = "support/arbitrary.rs"]
 mod arbitrary;
+#[path = "support/answers.rs"]
+mod answers;
 
 use clearance_domain::{Answer, Tier};
 use clearance_rulebook::hand_written::decide;
@@ -41,11 +43,11 @@ proptest! {
     #[test]
     fn no_to_unsure_or_left_out_never_lowers_the_tier(intake in arbitrary::intake()) {
         let tier = decide(&intake).tier;
-        let slots = arbitrary::answers(&mut intake.clone()).len();
+        let slots = answers::answers(&mut intake.clone()).len();
         for slot in 0..slots {
             for weaker in [Some(Answer::Unsure), None] {
                 let mut changed = intake.clone();
-                let mut answers = arbitrary::answers(&mut changed);
+                let mut answers = answers::answers(&mut changed);
                 if *answers[slot] != Some(Answer::No) {
                     continue;
                 }

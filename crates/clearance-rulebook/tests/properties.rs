@@ -5,6 +5,8 @@
 
 #[path = "support/arbitrary.rs"]
 mod arbitrary;
+#[path = "support/answers.rs"]
+mod answers;
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -119,17 +121,17 @@ proptest! {
     #[test]
     fn no_to_unsure_never_lowers_the_tier(intake in arbitrary::intake()) {
         let base = tier(&intake);
-        let count = arbitrary::answers(&mut intake.clone()).len();
+        let count = answers::answers(&mut intake.clone()).len();
         for position in 0..count {
             let mut changed = intake.clone();
-            let mut fields = arbitrary::answers(&mut changed);
+            let mut fields = answers::answers(&mut changed);
             if *fields[position] != Some(Answer::No) {
                 continue;
             }
             *fields[position] = Some(Answer::Unsure);
             prop_assert!(tier(&changed) >= base, "answer {} no→unsure lowered {} for {:#?}", position, base, intake);
             let mut left_out = intake.clone();
-            *arbitrary::answers(&mut left_out)[position] = None;
+            *answers::answers(&mut left_out)[position] = None;
             prop_assert!(tier(&left_out) >= base, "answer {} no→left out lowered {}", position, base);
         }
     }

@@ -209,18 +209,3 @@ fn set<T: Vocabulary, const N: usize>(values: [T; N]) -> Set<T> {
     values.into_iter().collect()
 }
 
-/// Every answer (`yes | no | unsure`) field of an intake, in a fixed order, including those of
-/// its tools and performers.
-pub fn answers(intake: &mut Intake) -> Vec<&mut Option<Answer>> {
-    let mut fields = vec![
-        &mut intake.output.final_deliverable,
-        &mut intake.output.mistaken_for_real,
-        &mut intake.output.human_input,
-        &mut intake.training.trains_model,
-        &mut intake.training.reuse_beyond_production,
-        &mut intake.union_work_impact,
-    ];
-    fields.extend(intake.tools.iter_mut().flatten().map(|tool| &mut tool.trains_on_inputs));
-    fields.extend(intake.talent.performers.iter_mut().flatten().map(|performer| &mut performer.living));
-    fields
-}
