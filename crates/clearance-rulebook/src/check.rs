@@ -298,7 +298,7 @@ impl Compiler<'_> {
             let term_reads = self.term_reads();
             let reads = static_reads(&no, &term_reads, &[]) | static_reads(&unsure, &term_reads, &[]);
             self.principles.push((id.clone(), reads));
-            principles.push(Principle { key: id.as_str().into(), id, title: text(&principle.title), no, unsure, reads, asks: 0 });
+            principles.push(Principle { id, title: text(&principle.title), no, unsure, reads, asks: 0 });
         }
         if principles.len() > MAX_PRINCIPLES {
             self.problem("principles", file.span, format!("a rulebook may define at most {MAX_PRINCIPLES} principles"));

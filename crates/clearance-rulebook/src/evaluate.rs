@@ -12,7 +12,7 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use clearance_domain::vocabulary::{Answer, Vocabulary};
+use clearance_domain::vocabulary::Answer;
 use clearance_domain::{Intake, Records, Tier};
 use serde::Serialize;
 
@@ -60,11 +60,6 @@ impl RuleSet {
                 })
             })
         })
-    }
-
-    /// The number of rules in the set.
-    pub fn len(&self) -> usize {
-        self.0.iter().map(|word| word.count_ones() as usize).sum()
     }
 
     /// True when empty.
@@ -263,12 +258,6 @@ impl Rulebook {
     pub fn walk(&self, intake: &Intake, records: &Records, slots: &Slots) -> Decision {
         run::<NoTrace>(self, intake, records, slots).decision
     }
-}
-
-/// The overall tier of several rulebooks: the most restrictive.
-pub fn decide_all(rulebooks: &[&Rulebook], intake: &Intake, records: &Records) -> Tier {
-    let slots = facts::slots(intake, records);
-    rulebooks.iter().map(|rulebook| rulebook.decide_slots(intake, records, &slots).tier).max().unwrap_or(Tier::Notify)
 }
 
 /// Options for a full evaluation.
@@ -504,13 +493,4 @@ fn unanswered(intake: &Intake, slots: &Slots, reads: u128) -> Vec<Cow<'static, s
         }
     }
     paths
-}
-
-/// The name of an answer's bit, for tests and messages.
-pub fn answer_name(bits: u32) -> &'static str {
-    match bits {
-        YES => Answer::Yes.as_str(),
-        NO => Answer::No.as_str(),
-        _ => Answer::Unsure.as_str(),
-    }
 }

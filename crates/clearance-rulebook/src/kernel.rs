@@ -458,9 +458,4 @@ impl Kernel {
         }
         (tier, fired)
     }
-
-    /// Sizes, for the benchmark notes: (single-valued slots read by table, other tests, clauses).
-    pub fn sizes(&self) -> (usize, usize, usize) {
-        (self.tables.len(), self.tests.len(), self.clauses.len())
-    }
 }

@@ -22,5 +22,5 @@ pub mod syntax;
 pub mod template;
 
 pub use check::{LoadError, load};
-pub use evaluate::{Decision, Evaluation, Finding, Options, Suggestion, decide_all, evaluate};
+pub use evaluate::{Decision, Evaluation, Finding, Options, Suggestion, evaluate};
 pub use rulebook::{Rule, Rulebook};

@@ -75,8 +75,6 @@ pub struct Action {
 pub struct Principle {
     /// Identifier (`1` … `5` for the reference rulebook).
     pub id: String,
-    /// The identifier, shared, as results name it.
-    pub key: Arc<str>,
     /// The principle.
     pub title: String,
     /// When the answer is `no`.
