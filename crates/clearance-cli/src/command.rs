@@ -1,7 +1,11 @@
 //! One module per subcommand.
 
+pub mod audit;
 pub mod check;
 pub mod rules;
+pub mod serve;
+pub mod store_args;
+pub mod token;
 
 use std::io::Read;
 

@@ -35,6 +35,14 @@ enum Command {
     /// List, show and check rulebooks.
     #[command(subcommand)]
     Rules(command::rules::RulesCommand),
+    /// Run the clearance service (JSON API, audit log, notifications).
+    Serve(command::serve::ServeArgs),
+    /// Verify or export the tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(command::audit::AuditCommand),
+    /// Issue API tokens from the command line (the first admin's, for instance).
+    #[command(subcommand)]
+    Token(command::token::TokenCommand),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +56,9 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => command::check::run(&args),
         Command::Rules(command) => command::rules::run(&command),
+        Command::Serve(args) => command::serve::run(&args),
+        Command::Audit(command) => command::audit::run(&command),
+        Command::Token(command) => command::token::run(&command),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

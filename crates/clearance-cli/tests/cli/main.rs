@@ -6,6 +6,7 @@
 //! and review every changed file. Tests marked `#[ignore = "bug: …"]` assert the behaviour the
 //! contract asks for and fail today; run them with `cargo test -p clearance-cli -- --ignored`.
 
+mod audit;
 mod check;
 mod errors;
 mod rules;
