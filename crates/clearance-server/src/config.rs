@@ -183,6 +183,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn layers_apply_in_order_file_then_environment_then_flags() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("settings.toml", "bind = \"127.0.0.1:9000\"\ndata_dir = \"from-file\"\ncheckpoint_every = 7\nbatch_max = 3\n")?;
+            jail.set_env("CLEARANCE_DATA_DIR", "from-env");
+            jail.set_env("CLEARANCE_BATCH_MAX", "5");
+            jail.set_env("CLEARANCE_DIFFERENTIAL_CASES", "10000");
+            let flags = Overrides { data_dir: Some(PathBuf::from("from-flag")), ..Overrides::default() };
+            let config = Config::load(Some(Path::new("settings.toml")), &flags).map_err(|error| error.to_string())?;
+            assert_eq!(config.bind, SocketAddr::from(([127, 0, 0, 1], 9000)), "from the file");
+            assert_eq!(config.checkpoint_every, 7, "from the file");
+            assert_eq!(config.batch_max, 5, "the environment beats the file");
+            assert_eq!(config.data_dir, PathBuf::from("from-flag"), "a flag beats the environment");
+            assert_eq!(config.max_body_bytes, Config::default().max_body_bytes, "a default");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_settings_and_missing_files_are_errors() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("typo.toml", "bnd = \"127.0.0.1:9000\"\n")?;
+            let error = Config::load(Some(Path::new("typo.toml")), &Overrides::default()).expect_err("unknown key");
+            assert!(format!("{error:#}").contains("bnd"), "{error:#}");
+            let error = Config::load(Some(Path::new("missing.toml")), &Overrides::default()).expect_err("missing file");
+            assert!(format!("{error:#}").contains("missing.toml"), "{error:#}");
+            Ok(())
+        });
+    }
+
+    #[test]
     fn passwords_are_masked() {
         assert_eq!(redact_url("postgres://app:hunter2@db:5432/clearance"), "postgres://app:***@db:5432/clearance");
         assert_eq!(redact_url("postgres://app@db/clearance"), "postgres://app@db/clearance");

@@ -38,6 +38,36 @@ impl From<&Problem> for ProblemBody {
     }
 }
 
+/// Problems found in a request's fields, collected so that all are reported at once.
+#[derive(Debug, Default)]
+pub struct FieldProblems(pub Vec<ProblemBody>);
+
+impl FieldProblems {
+    /// A problem with a field (no place in a file: line and column 0).
+    pub fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.push(path, message, None);
+    }
+
+    /// A problem with a hint.
+    pub fn add_with_help(&mut self, path: impl Into<String>, message: impl Into<String>, help: impl Into<String>) {
+        self.push(path, message, Some(help.into()));
+    }
+
+    /// A problem with an optional hint.
+    pub fn push(&mut self, path: impl Into<String>, message: impl Into<String>, help: Option<String>) {
+        self.0.push(ProblemBody { path: path.into(), line: 0, column: 0, message: message.into(), help });
+    }
+
+    /// 422 naming every problem (`what` names the request, e.g. "the tool"), or `Ok` when none.
+    pub fn check(self, what: &str) -> Result<(), ApiError> {
+        match self.0.as_slice() {
+            [] => Ok(()),
+            [only] => Err(ApiError::Invalid { message: format!("{what}: {}: {}", only.path, only.message), problems: self.0 }),
+            many => Err(ApiError::Invalid { message: format!("{what}: {} problems", many.len()), problems: self.0 }),
+        }
+    }
+}
+
 /// The error object.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ErrorDetail {

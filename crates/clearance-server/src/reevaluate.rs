@@ -328,7 +328,7 @@ async fn reevaluate_one(
             )
             .await
         {
-            Ok(updated) => return Ok(Some(updated)),
+            Ok(updated) => return reroute(state, updated, actor, cause, now).await.map(Some),
             Err(StoreError::Conflict(_) | StoreError::NotFound(_)) if attempt < ATTEMPTS => {
                 // A new version or a decision landed meanwhile: start again from what is stored.
                 match state.store.proposal(proposal.id).await? {
@@ -340,6 +340,30 @@ async fn reevaluate_one(
         }
     }
     Ok(None)
+}
+
+/// An acknowledged use whose tier rose above `notify` goes to review (workflow
+/// `Event::Reevaluated`); its reviewers were notified with the re-evaluation.
+async fn reroute(state: &Shared, proposal: Proposal, actor: Option<i64>, cause: &str, now: Millis) -> Result<Proposal, ApiError> {
+    let Some(tier) = proposal.tier else { return Ok(proposal) };
+    let context = Context { tier: Some(tier), needs_reapproval: proposal.needs_reapproval };
+    let status = workflow::next(proposal.status, Event::Reevaluated(tier), context).map_err(|illegal| ApiError::Conflict(illegal.message))?;
+    if status == proposal.status {
+        return Ok(proposal);
+    }
+    let transition = Transition {
+        proposal_id: proposal.id,
+        expected_revision: proposal.revision,
+        status,
+        approved_version: proposal.approved_version,
+        approval_expires_at: proposal.approval_expires_at,
+        needs_reapproval: proposal.needs_reapproval,
+        actor,
+        action: "proposal.rerouted".to_owned(),
+        note: Some(format!("re-evaluated ({cause}): the tier rose to {tier}, so the use now needs a review")),
+        notifications: Vec::new(),
+    };
+    Ok(state.store.transition(transition, now).await?)
 }
 
 /// Expires approvals past their expiry and re-evaluates the proposals referencing consents

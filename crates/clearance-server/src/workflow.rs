@@ -8,6 +8,7 @@
 //! acknowledged | approved | expired ──revise──▶ routed again by the new version's tier
 //! draft | submitted | in_review | changes_requested ──withdraw──▶ withdrawn
 //! approved ──expire──▶ expired
+//! acknowledged ──reevaluated (tier above notify)──▶ in_review
 //! approved (needs re-approval) ──decide──▶ approved | changes_requested | refused
 //! ```
 //!
@@ -38,6 +39,11 @@ pub enum Event {
     Withdraw,
     /// The approval's expiry passed.
     Expire,
+    /// The current version was evaluated again (a consent revoked or expired, a tool's terms or
+    /// a rulebook changed). An acknowledged use whose tier rose above `notify` now needs a
+    /// review; every other status stays (an approval whose tier rose is flagged
+    /// `needs_reapproval` instead).
+    Reevaluated(Tier),
 }
 
 /// What the transition depends on besides the status.
@@ -97,6 +103,9 @@ pub fn next(from: Status, event: Event, context: Context) -> Result<Status, Ille
 
         (Draft | Submitted | InReview | ChangesRequested, Event::Withdraw) => Ok(Withdrawn),
         (_, Event::Withdraw) => Err(illegal(format!("a proposal that is {} cannot be withdrawn", from.as_str()))),
+
+        (Acknowledged, Event::Reevaluated(tier)) => Ok(route(tier)),
+        (_, Event::Reevaluated(_)) => Ok(from),
 
         (Approved, Event::Expire) => Ok(Expired),
         (_, Event::Expire) => Err(illegal(format!("only an approval expires; this proposal is {}", from.as_str()))),

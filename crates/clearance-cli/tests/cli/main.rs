@@ -10,4 +10,5 @@ mod audit;
 mod check;
 mod errors;
 mod rules;
+mod serve;
 mod util;

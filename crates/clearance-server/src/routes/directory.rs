@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, ProblemBody};
+use crate::error::{ApiError, FieldProblems as Problems, ProblemBody};
 use crate::state::{AppState, Shared};
 
 pub use hooks::{NewWebhookRequest, NotificationQuery};
@@ -104,52 +104,6 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
 
 fn query_rejection(rejection: &QueryRejection) -> ApiError {
     ApiError::BadRequest(rejection.body_text())
-}
-
-/// Problems found in a request body, by field path.
-#[derive(Debug, Default)]
-struct Problems(Vec<ProblemBody>);
-
-impl Problems {
-    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push(ProblemBody {
-            path: path.into(),
-            line: 0,
-            column: 0,
-            message: message.into(),
-            help: None,
-        });
-    }
-
-    fn add_with_help(
-        &mut self,
-        path: impl Into<String>,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        self.0.push(ProblemBody {
-            path: path.into(),
-            line: 0,
-            column: 0,
-            message: message.into(),
-            help: Some(help.into()),
-        });
-    }
-
-    /// 422 naming every problem, or `Ok` when there is none.
-    fn check(self, what: &str) -> Result<(), ApiError> {
-        match self.0.as_slice() {
-            [] => Ok(()),
-            [only] => Err(ApiError::Invalid {
-                message: format!("{what}: {}: {}", only.path, only.message),
-                problems: self.0,
-            }),
-            many => Err(ApiError::Invalid {
-                message: format!("{what}: {} problems", many.len()),
-                problems: self.0,
-            }),
-        }
-    }
 }
 
 /// A single-field 422.

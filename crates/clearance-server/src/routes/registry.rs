@@ -21,7 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ProblemBody};
+use crate::error::{ApiError, FieldProblems as Problems};
 use crate::state::Shared;
 
 pub use consents::{ConsentChange, ConsentDetail, Revocation};
@@ -45,37 +45,6 @@ pub fn routes() -> OpenApiRouter<Shared> {
         ))
         .routes(routes!(rulebooks::get_rulebook))
         .routes(routes!(rulebooks::impact))
-}
-
-/// Problems found in a request body, by field path.
-#[derive(Debug, Default)]
-struct Problems(Vec<ProblemBody>);
-
-impl Problems {
-    fn add(&mut self, path: impl Into<String>, message: impl Into<String>, help: Option<String>) {
-        self.0.push(ProblemBody {
-            path: path.into(),
-            line: 0,
-            column: 0,
-            message: message.into(),
-            help,
-        });
-    }
-
-    /// 422 naming every problem, or `Ok` when there is none.
-    fn check(self, what: &str) -> Result<(), ApiError> {
-        match self.0.as_slice() {
-            [] => Ok(()),
-            [only] => Err(ApiError::Invalid {
-                message: format!("{what}: {}: {}", only.path, only.message),
-                problems: self.0,
-            }),
-            many => Err(ApiError::Invalid {
-                message: format!("{what}: {} problems", many.len()),
-                problems: self.0,
-            }),
-        }
-    }
 }
 
 /// Whether `text` is an ISO date `YYYY-MM-DD` that exists.

@@ -1058,7 +1058,8 @@ async fn changed_tool_terms_raise_the_tier_of_the_proposals_using_the_tool() {
 
     let after = stored(&app, proposal.id).await;
     assert_eq!(after.tier.map(|tier| tier.as_str()), Some("escalate"));
-    assert_eq!(after.status, Status::Acknowledged);
+    // Only acknowledged while it was notify: now it needs a review.
+    assert_eq!(after.status, Status::InReview);
     assert!(!after.needs_reapproval);
     assert_eq!(stored(&app, unrelated.id).await, unrelated);
     let notifications = app
@@ -1091,6 +1092,8 @@ async fn changed_tool_terms_raise_the_tier_of_the_proposals_using_the_tool() {
     let (status, changed) = app.put(&app.admin, "/api/tools/img-1", &back).await;
     assert_eq!(status, StatusCode::OK, "{changed}");
     assert_eq!(changed["reevaluated"][0]["tier"], "notify");
+    // A review once asked for stays with the reviewer.
+    assert_eq!(stored(&app, proposal.id).await.status, Status::InReview);
 }
 
 #[tokio::test]

@@ -104,7 +104,7 @@ async fn checked(
     let mut problems = Problems::default();
     new.id = new.id.trim().to_owned();
     if let Some(problem) = id_problem(&new.id) {
-        problems.add("id", problem, Some("for example `CR-2025-0042`".to_owned()));
+        problems.push("id", problem, Some("for example `CR-2025-0042`".to_owned()));
     }
     for (path, value) in [
         ("performer", &mut new.performer),
@@ -113,9 +113,9 @@ async fn checked(
     ] {
         *value = value.trim().to_owned();
         if value.is_empty() {
-            problems.add(path, format!("`{path}` is empty"), None);
+            problems.push(path, format!("`{path}` is empty"), None);
         } else if value.chars().count() > MAX_TEXT {
-            problems.add(
+            problems.push(
                 path,
                 format!("`{path}` is longer than {MAX_TEXT} characters"),
                 None,
@@ -127,14 +127,14 @@ async fn checked(
         .as_ref()
         .is_some_and(|media| media.chars().count() > MAX_TEXT)
     {
-        problems.add(
+        problems.push(
             "media",
             format!("`media` is longer than {MAX_TEXT} characters"),
             None,
         );
     }
     if !matches!(new.state.as_str(), "signed" | "requested") {
-        problems.add(
+        problems.push(
             "state",
             format!("`{}` is not a consent state", new.state),
             Some("one of: signed, requested".to_owned()),
@@ -143,13 +143,13 @@ async fn checked(
     let mut seen = HashSet::new();
     for (index, name) in new.uses.iter().enumerate() {
         if TalentUse::from_name(name).is_none() {
-            problems.add(
+            problems.push(
                 format!("uses[{index}]"),
                 format!("`{name}` is not a talent use"),
                 Some(format!("one of: {}", TalentUse::NAMES.join(", "))),
             );
         } else if !seen.insert(name.as_str()) {
-            problems.add(
+            problems.push(
                 format!("uses[{index}]"),
                 format!("`{name}` is listed twice"),
                 None,
@@ -163,7 +163,7 @@ async fn checked(
         if let Some(date) = date
             && !is_date(date)
         {
-            problems.add(
+            problems.push(
                 path,
                 format!("`{date}` is not a date"),
                 Some("write it as YYYY-MM-DD, for example 2026-03-31".to_owned()),
@@ -175,7 +175,7 @@ async fn checked(
         && is_date(expires)
         && expires < granted
     {
-        problems.add(
+        problems.push(
             "expires_on",
             format!("the consent expires ({expires}) before it was granted ({granted})"),
             None,
@@ -185,7 +185,7 @@ async fn checked(
         if hash.len() == 64 && hash.bytes().all(|byte| byte.is_ascii_hexdigit()) {
             *hash = hash.to_ascii_lowercase();
         } else {
-            problems.add(
+            problems.push(
                 "evidence_sha256",
                 "not a SHA-256: 64 hexadecimal characters expected",
                 None,
@@ -197,12 +197,12 @@ async fn checked(
     } else if let Some(representative) = new.representative_id {
         match state.store.person(representative).await? {
             Some(person) if person.role == Role::Representative => {}
-            Some(_) => problems.add(
+            Some(_) => problems.push(
                 "representative_id",
                 format!("person {representative} is not a representative"),
                 None,
             ),
-            None => problems.add(
+            None => problems.push(
                 "representative_id",
                 format!("no person has the id {representative}"),
                 None,
@@ -212,7 +212,7 @@ async fn checked(
     if let Some(production_id) = new.production_id
         && state.store.production(production_id).await?.is_none()
     {
-        problems.add(
+        problems.push(
             "production_id",
             format!("no production has the id {production_id}"),
             None,
@@ -328,7 +328,7 @@ pub async fn replace_consent(
     let existing = changeable(&state, &caller, &id).await?;
     if new.id.trim() != existing.id {
         let mut problems = Problems::default();
-        problems.add(
+        problems.push(
             "id",
             format!(
                 "the body names `{}` but the path names `{}`",
@@ -384,9 +384,9 @@ pub async fn revoke_consent(
     let reason = revocation.reason.trim();
     let mut problems = Problems::default();
     if reason.is_empty() {
-        problems.add("reason", "give the reason for the revocation", None);
+        problems.push("reason", "give the reason for the revocation", None);
     } else if reason.chars().count() > MAX_TEXT {
-        problems.add(
+        problems.push(
             "reason",
             format!("the reason is longer than {MAX_TEXT} characters"),
             None,

@@ -53,7 +53,7 @@ fn checked(mut new: NewTool) -> Result<NewTool, ApiError> {
     let mut problems = Problems::default();
     new.id = new.id.trim().to_owned();
     if let Some(problem) = id_problem(&new.id) {
-        problems.add(
+        problems.push(
             "id",
             problem,
             Some("for example `acme-voice-enterprise`".to_owned()),
@@ -61,7 +61,7 @@ fn checked(mut new: NewTool) -> Result<NewTool, ApiError> {
     }
     new.name = new.name.trim().to_owned();
     if new.name.is_empty() {
-        problems.add("name", "`name` is empty", None);
+        problems.push("name", "`name` is empty", None);
     }
     for (path, value) in [
         ("name", Some(&new.name)),
@@ -69,7 +69,7 @@ fn checked(mut new: NewTool) -> Result<NewTool, ApiError> {
         ("retention", new.retention.as_ref()),
     ] {
         if value.is_some_and(|value| value.chars().count() > MAX_TEXT) {
-            problems.add(
+            problems.push(
                 path,
                 format!("`{path}` is longer than {MAX_TEXT} characters"),
                 None,
@@ -77,14 +77,14 @@ fn checked(mut new: NewTool) -> Result<NewTool, ApiError> {
         }
     }
     if Environment::from_name(&new.environment).is_none() {
-        problems.add(
+        problems.push(
             "environment",
             format!("`{}` is not a tool environment", new.environment),
             Some(format!("one of: {}", Environment::NAMES.join(", "))),
         );
     }
     if Answer::from_name(&new.trains_on_inputs).is_none() {
-        problems.add(
+        problems.push(
             "trains_on_inputs",
             format!("`{}` is not an answer", new.trains_on_inputs),
             Some(format!("one of: {}", Answer::NAMES.join(", "))),
@@ -93,7 +93,7 @@ fn checked(mut new: NewTool) -> Result<NewTool, ApiError> {
     if let Some(date) = &new.terms_reviewed_on
         && !is_date(date)
     {
-        problems.add(
+        problems.push(
             "terms_reviewed_on",
             format!("`{date}` is not a date"),
             Some("write it as YYYY-MM-DD, for example 2026-03-31".to_owned()),
@@ -180,7 +180,7 @@ pub async fn update_tool(
         .ok_or_else(|| ApiError::not_found(format!("tool `{id}`")))?;
     if update.tool.id.trim() != existing.id {
         let mut problems = Problems::default();
-        problems.add(
+        problems.push(
             "id",
             format!(
                 "the body names `{}` but the path names `{}`",
