@@ -5,7 +5,9 @@
 //! the same statement for whichever backend the connection belongs to. Values are bound with
 //! [`Stmt::bind`] (any type both drivers can encode) and rows decoded into structs that derive
 //! `sqlx::FromRow` (which is generic over the row type). Outside this file, statements are run
-//! without knowing which backend runs them.
+//! without knowing which backend runs them. The few texts that must differ are built here: the
+//! frontier lock ([`Pools::write`]), id reservation ([`WriteTx::reserve_ids`]) and the
+//! placeholders of multi-row inserts ([`WriteTx::insert_rows`]).
 
 use std::str::FromStr as _;
 use std::time::Duration;
@@ -29,6 +31,10 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations
 
 /// How long a SQLite connection waits for a lock held by another process before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Prepared statements kept per writing connection (sqlx's default is 100; the batch path of
+/// `save_versions` uses a few texts per table and list length).
+const WRITER_STATEMENT_CACHE: usize = 512;
 
 /// The pools of one open store.
 #[derive(Clone, Debug)]
@@ -58,11 +64,19 @@ impl Pools {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        // The writer: room in the statement cache for the batch path's multi-row statements
+        // (a few texts per table, see `WriteTx::insert_rows`), a larger page cache for the
+        // indexes a batch touches, temporary b-trees in memory.
+        let write_options = options
+            .clone()
+            .statement_cache_capacity(WRITER_STATEMENT_CACHE)
+            .pragma("cache_size", "-32768")
+            .pragma("temp_store", "memory");
         let write = SqlitePoolOptions::new()
             .min_connections(1)
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(120))
-            .connect_with(options.clone())
+            .connect_with(write_options)
             .await?;
         SQLITE_MIGRATIONS
             .run(&write)
@@ -78,9 +92,23 @@ impl Pools {
 
     /// Connects to PostgreSQL and applies the migrations.
     pub(crate) async fn open_postgres(url: &str) -> Result<Pools, StoreError> {
-        let options = PgConnectOptions::from_str(url)?;
+        let options =
+            PgConnectOptions::from_str(url)?.statement_cache_capacity(WRITER_STATEMENT_CACHE);
         let pool = PgPoolOptions::new()
             .max_connections(16)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // Large texts (intakes, evaluation results, audit bodies) are compressed
+                    // when stored; lz4 does it several times faster than the default pglz. A
+                    // server that cannot (before PostgreSQL 14, or built without lz4) refuses
+                    // the setting and keeps its default, which is fine.
+                    let lz4 = sqlx::query("SET default_toast_compression = 'lz4'")
+                        .execute(&mut *conn)
+                        .await;
+                    drop(lz4);
+                    Ok(())
+                })
+            })
             .connect_with(options)
             .await?;
         POSTGRES_MIGRATIONS
@@ -103,8 +131,8 @@ impl Pools {
     /// changes a record also appends to the audit log, so writers are serialised and the
     /// revision checks made inside the transaction cannot race.
     pub(crate) async fn write(&self) -> Result<WriteTx, StoreError> {
-        // The one statement that differs between the backends: SQLite has no `FOR UPDATE` (and
-        // needs none: `BEGIN IMMEDIATE` already holds the write lock).
+        // SQLite has no `FOR UPDATE` (and needs none: `BEGIN IMMEDIATE` already holds the
+        // write lock).
         let (mut tx, sql) = match self {
             Pools::Sqlite { write, .. } => (
                 Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
@@ -206,6 +234,15 @@ impl Tx {
         match self {
             Tx::Sqlite(tx) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Rolls back.
+    pub(crate) async fn rollback(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(tx) => tx.rollback().await?,
+            Tx::Postgres(tx) => tx.rollback().await?,
         }
         Ok(())
     }
@@ -323,6 +360,107 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Undoes everything done in the transaction (the audit entries included).
+    pub(crate) async fn rollback(self) -> Result<(), StoreError> {
+        self.tx.rollback().await
+    }
+
+    /// Reserves `count` new ids of `table`, in increasing order, for rows this transaction will
+    /// insert with explicit ids. SQLite: the ids after the highest one (what SQLite itself would
+    /// give; the write lock is held, so nobody else can take them). PostgreSQL: values of the
+    /// column's identity sequence, so that later inserts without an id do not collide.
+    pub(crate) async fn reserve_ids(
+        &mut self,
+        table: IdTable,
+        count: usize,
+    ) -> Result<Vec<i64>, StoreError> {
+        if count == 0 {
+            return Ok(Vec::new());
+        }
+        let wanted = i64::try_from(count)
+            .map_err(|_| StoreError::Invalid(format!("cannot reserve {count} ids")))?;
+        let mut ids = match &mut self.tx {
+            Tx::Sqlite(tx) => {
+                let sql = match table {
+                    IdTable::Proposals => "SELECT COALESCE(MAX(id), 0) AS n FROM proposals",
+                    IdTable::Notifications => "SELECT COALESCE(MAX(id), 0) AS n FROM notifications",
+                };
+                let highest: Count = Conn::Sqlite(tx).sql(sql).fetch_one().await?;
+                (1..=wanted).map(|i| highest.n + i).collect()
+            }
+            Tx::Postgres(tx) => {
+                let sql = match table {
+                    IdTable::Proposals => {
+                        "SELECT nextval(pg_get_serial_sequence('proposals', 'id')) AS n \
+                         FROM generate_series(1, $1)"
+                    }
+                    IdTable::Notifications => {
+                        "SELECT nextval(pg_get_serial_sequence('notifications', 'id')) AS n \
+                         FROM generate_series(1, $1)"
+                    }
+                };
+                let rows: Vec<Count> = Conn::Postgres(tx).sql(sql).bind(wanted).fetch_all().await?;
+                rows.into_iter().map(|row| row.n).collect::<Vec<i64>>()
+            }
+        };
+        ids.sort_unstable();
+        if ids.len() != count {
+            return Err(StoreError::Corrupt(format!(
+                "asked for {count} ids of {table:?}, got {}",
+                ids.len()
+            )));
+        }
+        Ok(ids)
+    }
+
+    /// Inserts rows of `width` values each (`values` holds them row after row), many rows per
+    /// statement: `INSERT INTO {into} VALUES ($1, …, $width), ($width+1, …), …`, where `into`
+    /// names the table and its columns. Rows are sent in chunks of a power of two (at most
+    /// [`ROWS_PER_INSERT`], and within the backends' limits on bound values), so that a few
+    /// statement texts serve every batch size and stay in the prepared-statement cache.
+    pub(crate) async fn insert_rows(
+        &mut self,
+        into: &str,
+        width: usize,
+        values: &[Arg<'_>],
+    ) -> Result<(), StoreError> {
+        if width == 0 || !values.len().is_multiple_of(width) {
+            return Err(StoreError::Invalid(format!(
+                "internal error: {} values do not make rows of {width}",
+                values.len()
+            )));
+        }
+        let mut rows = values.chunks_exact(width).peekable();
+        let limit = power_of_two_at_most((MAX_BOUND_VALUES / width).min(ROWS_PER_INSERT));
+        let mut remaining = values.len() / width;
+        while rows.peek().is_some() {
+            let chunk = power_of_two_at_most(remaining.min(limit));
+            let mut sql = String::with_capacity(into.len() + 20 + chunk * width * 6);
+            sql.push_str("INSERT INTO ");
+            sql.push_str(into);
+            sql.push_str(" VALUES ");
+            // The one text that differs between the backends: on SQLite the values are bound to
+            // anonymous `?`s, since sqlx-sqlite looks every `$N` up by name and SQLite finds a
+            // name by a linear search (so binding `$N`s costs the square of their number).
+            let sqlite = matches!(self.tx, Tx::Sqlite(_));
+            if sqlite {
+                push_anonymous_rows(&mut sql, width, chunk);
+            } else {
+                push_value_rows(&mut sql, 1, width, chunk);
+            }
+            let mut conn = self.conn();
+            let mut stmt = conn.sql_with_placeholders(sqlx::AssertSqlSafe(sql), chunk * width);
+            for row in rows.by_ref().take(chunk) {
+                for value in row {
+                    stmt = value.bind_to(stmt);
+                }
+            }
+            stmt.execute().await?;
+            remaining -= chunk;
+        }
+        Ok(())
+    }
+
     /// Writes the frontier back and commits: one commit (one fsync) for everything done.
     pub(crate) async fn commit(mut self) -> Result<(), StoreError> {
         if self.changed {
@@ -399,6 +537,93 @@ impl<'t, T> Value<'t> for T where
 /// Rows per multi-row `INSERT` (well under both backends' limits on bound values).
 const ROWS_PER_INSERT: usize = 500;
 
+/// The most values one statement binds: SQLite's limit (`SQLITE_MAX_VARIABLE_NUMBER`, 32766
+/// since 3.32) is the lower of the two (PostgreSQL's is 65535).
+pub(crate) const MAX_BOUND_VALUES: usize = 32766;
+
+/// The largest power of two that is at most `n` (1 for 0).
+pub(crate) fn power_of_two_at_most(n: usize) -> usize {
+    if n <= 1 { 1 } else { 1 << n.ilog2() }
+}
+
+/// Appends `rows` tuples of `width` placeholders, numbered from `$first`:
+/// `($1, $2), ($3, $4)`.
+pub(crate) fn push_value_rows(sql: &mut String, first: usize, width: usize, rows: usize) {
+    use std::fmt::Write as _;
+    let mut n = first;
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..width {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            let _ = write!(sql, "${n}");
+            n += 1;
+        }
+        sql.push(')');
+    }
+}
+
+/// Appends `rows` tuples of `width` anonymous placeholders: `(?, ?), (?, ?)` (SQLite only).
+fn push_anonymous_rows(sql: &mut String, width: usize, rows: usize) {
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(?" } else { ", (?" });
+        for _ in 1..width {
+            sql.push_str(", ?");
+        }
+        sql.push(')');
+    }
+}
+
+/// Appends a list of `count` placeholders numbered from `$first`: `$3, $4, $5`.
+pub(crate) fn push_list(sql: &mut String, first: usize, count: usize) {
+    use std::fmt::Write as _;
+    for i in 0..count {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        let _ = write!(sql, "${}", first + i);
+    }
+}
+
+/// A table whose ids [`WriteTx::reserve_ids`] hands out.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum IdTable {
+    /// `proposals.id`.
+    Proposals,
+    /// `notifications.id`.
+    Notifications,
+}
+
+/// One value of a row given to [`WriteTx::insert_rows`] (rows mix types, so the values are
+/// bound through this).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Arg<'a> {
+    /// An integer.
+    Int(i64),
+    /// An integer or NULL.
+    OptInt(Option<i64>),
+    /// Text.
+    Text(&'a str),
+    /// Text or NULL.
+    OptText(Option<&'a str>),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl Arg<'_> {
+    /// Binds it as the statement's next value.
+    pub(crate) fn bind_to<'c>(self, stmt: Stmt<'c>) -> Stmt<'c> {
+        match self {
+            Arg::Int(n) => stmt.bind(n),
+            Arg::OptInt(n) => stmt.bind(n),
+            Arg::Text(text) => stmt.bind(text),
+            Arg::OptText(text) => stmt.bind(text),
+            Arg::Bool(b) => stmt.bind(b),
+        }
+    }
+}
+
 /// `SELECT COUNT(*) AS n …`.
 #[derive(sqlx::FromRow)]
 pub(crate) struct Count {
@@ -419,6 +644,13 @@ impl Conn<'_> {
     pub(crate) fn sql(&mut self, sql: impl SqlSafeStr) -> Stmt<'_> {
         let sql = sql.into_sql_str();
         let placeholders = placeholders(sql.as_str());
+        self.sql_with_placeholders(sql, placeholders)
+    }
+
+    /// Starts a statement that has `placeholders` values to bind (for statements whose
+    /// placeholders are not all `$N`: see [`WriteTx::insert_rows`]).
+    fn sql_with_placeholders(&mut self, sql: impl SqlSafeStr, placeholders: usize) -> Stmt<'_> {
+        let sql = sql.into_sql_str();
         let query = match self {
             Conn::Sqlite(c) => BackendQuery::Sqlite(c, sqlx::query(sql)),
             Conn::Postgres(c) => BackendQuery::Postgres(c, sqlx::query(sql)),

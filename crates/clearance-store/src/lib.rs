@@ -28,6 +28,7 @@ mod audit_log;
 mod db;
 mod discussion;
 mod error;
+mod group_commit;
 pub mod model;
 mod outbox;
 mod people;

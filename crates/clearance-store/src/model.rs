@@ -629,8 +629,39 @@ pub fn leaf_bytes(
     subject: &str,
     body: &str,
 ) -> Vec<u8> {
-    let value = serde_json::json!([index, at, actor_id, action, subject, body]);
-    value.to_string().into_bytes()
+    // A tuple serialises as the JSON array `[index, at, actor_id, action, subject, body]`, byte
+    // for byte what `json!([…]).to_string()` gives, without copying the body into a `Value`
+    // first. Writing to a `Vec` cannot fail; the `json!` form is kept as the fallback anyway.
+    serde_json::to_vec(&(index, at, actor_id, action, subject, body)).unwrap_or_else(|_| {
+        serde_json::json!([index, at, actor_id, action, subject, body])
+            .to_string()
+            .into_bytes()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leaf_bytes;
+
+    #[test]
+    fn leaf_bytes_are_the_json_array() {
+        for (actor, body) in [
+            (
+                Some(3),
+                r#"{"a":"quote \" backslash \\ tab \t","é":"\u0001 ☃"}"#,
+            ),
+            (None, "plain\n\u{7f} \u{2028} </script>"),
+        ] {
+            let expected =
+                serde_json::json!([7, -1, actor, "proposal.submitted", "proposal/1", body])
+                    .to_string()
+                    .into_bytes();
+            assert_eq!(
+                leaf_bytes(7, -1, actor, "proposal.submitted", "proposal/1", body),
+                expected
+            );
+        }
+    }
 }
 
 /// A new consent record, or the replacement of one.

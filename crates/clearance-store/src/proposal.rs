@@ -171,18 +171,43 @@ enum Param {
 
 impl Store {
     /// Saves a batch of submissions in one transaction (one commit, one fsync): the group-commit
-    /// path. Each item succeeds or fails alone (a savepoint each): a stale revision is
-    /// [`StoreError::Conflict`], an unknown proposal or production [`StoreError::NotFound`], and
-    /// neither affects the other items. Each saved item appends one audit entry (`action`).
+    /// path. Each item succeeds or fails alone: a stale revision is [`StoreError::Conflict`], an
+    /// unknown proposal or production [`StoreError::NotFound`], and neither affects the other
+    /// items. Each saved item appends one audit entry (`action`), in batch order.
     ///
     /// A new proposal gets version 1 and revision 1. A new version of an existing proposal
     /// becomes current; title, vendor, status and tier are updated, `needs_reapproval` is
     /// cleared, the revision incremented; the standing approval is left as it is.
     ///
+    /// The batch is checked with a few reads and written with a few multi-row statements (see
+    /// `group_commit.rs`); should that write fail, the transaction is rolled back and the batch
+    /// saved item by item, each in a savepoint, with the same outcome.
+    ///
     /// # Errors
     ///
     /// The outer error is a failure of the transaction itself (nothing was saved).
     pub async fn save_versions(
+        &self,
+        batch: Vec<SaveVersion>,
+        now: Millis,
+    ) -> Result<Vec<Result<Saved>>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.pools.write().await?;
+        match crate::group_commit::save_batch(&mut tx, &batch, now).await {
+            Ok(results) => {
+                tx.commit().await?;
+                return Ok(results);
+            }
+            Err(_) => tx.rollback().await?,
+        }
+        self.save_versions_one_by_one(batch, now).await
+    }
+
+    /// [`Store::save_versions`] item by item, each in a savepoint: the fallback of the batched
+    /// path (and its reference in the tests).
+    pub(crate) async fn save_versions_one_by_one(
         &self,
         batch: Vec<SaveVersion>,
         now: Millis,
@@ -632,7 +657,7 @@ impl Store {
 }
 
 /// The audit subject of a proposal.
-fn subject(id: i64) -> String {
+pub(crate) fn subject(id: i64) -> String {
     format!("proposal/{id}")
 }
 
@@ -649,7 +674,7 @@ fn escape_like(text: &str) -> String {
 }
 
 /// What the text search looks in: title, vendor and source, case-folded.
-fn search_text(version: &NewVersion) -> String {
+pub(crate) fn search_text(version: &NewVersion) -> String {
     let mut text = fold(&version.title);
     text.push('\n');
     text.push_str(&fold(version.vendor.as_deref().unwrap_or_default()));
@@ -659,7 +684,7 @@ fn search_text(version: &NewVersion) -> String {
 }
 
 /// The values without repeats, in first-seen order.
-fn distinct(values: impl Iterator<Item = String>) -> Vec<String> {
+pub(crate) fn distinct(values: impl Iterator<Item = String>) -> Vec<String> {
     let mut seen = HashSet::new();
     values.filter(|v| seen.insert(v.clone())).collect()
 }

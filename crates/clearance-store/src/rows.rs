@@ -201,22 +201,22 @@ impl TryFrom<MemberRow> for Member {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, Clone)]
 pub(crate) struct ProposalRow {
-    id: i64,
-    production_id: i64,
-    title: String,
-    vendor: Option<String>,
-    status: String,
-    current_version: i64,
-    tier: Option<String>,
-    approved_version: Option<i64>,
-    approval_expires_at: Option<i64>,
-    needs_reapproval: bool,
-    created_by: i64,
-    created_at: i64,
-    updated_at: i64,
-    revision: i64,
+    pub(crate) id: i64,
+    pub(crate) production_id: i64,
+    pub(crate) title: String,
+    pub(crate) vendor: Option<String>,
+    pub(crate) status: String,
+    pub(crate) current_version: i64,
+    pub(crate) tier: Option<String>,
+    pub(crate) approved_version: Option<i64>,
+    pub(crate) approval_expires_at: Option<i64>,
+    pub(crate) needs_reapproval: bool,
+    pub(crate) created_by: i64,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+    pub(crate) revision: i64,
 }
 
 impl TryFrom<ProposalRow> for Proposal {

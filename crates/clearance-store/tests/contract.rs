@@ -132,6 +132,7 @@ contract_cases! {
     proposals::concurrent_reviews_one_wins,
     proposals::concurrent_batches_serialise,
     proposals::reevaluation,
+    proposals::a_value_the_database_refuses_fails_its_item_alone,
     search::search_filters,
     search::search_order_and_window,
     search::references_statuses_and_expiries,

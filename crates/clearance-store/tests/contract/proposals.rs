@@ -818,3 +818,54 @@ pub async fn reevaluation(store: &Store) {
         )
     );
 }
+
+pub async fn a_value_the_database_refuses_fails_its_item_alone(store: &Store) {
+    // PostgreSQL refuses a NUL character in text (SQLite stores it): the item that has one
+    // fails there, alone, and the batch around it is saved as usual.
+    let w = world(store).await;
+    let before = super::support::audit_size(store).await;
+    let batch = vec![
+        new_item(
+            w.production.id,
+            w.partner.id,
+            version("First", &["x"], &[], Some(Tier::Notify)),
+        ),
+        new_item(
+            w.production.id,
+            w.partner.id,
+            version("Nul \0 inside", &[], &[], None),
+        ),
+        new_item(
+            w.production.id,
+            w.partner.id,
+            version("Last", &[], &[], None),
+        ),
+    ];
+    let results = store.save_versions(batch, T0).await.unwrap();
+    assert_eq!(results.len(), 3);
+    let first = results[0].as_ref().expect("first saved");
+    let last = results[2].as_ref().expect("last saved");
+    assert_eq!(first.proposal.title, "First");
+    assert_eq!(last.proposal.title, "Last");
+    let saved = match (store.backend(), &results[1]) {
+        ("postgres", Err(_)) => 2,
+        ("sqlite", Ok(nul)) => {
+            assert_eq!(nul.proposal.title, "Nul \0 inside");
+            3
+        }
+        (backend, other) => panic!("{backend}: {other:?}"),
+    };
+    assert_eq!(super::support::audit_size(store).await, before + saved);
+    assert_eq!(first.audit_index as u64, before);
+    assert_eq!(last.audit_index as u64, before + saved - 1);
+    assert_eq!(
+        store
+            .versions(last.proposal.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|v| v.number)
+            .collect::<Vec<_>>(),
+        vec![1]
+    );
+}
