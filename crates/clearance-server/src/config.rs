@@ -183,6 +183,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[expect(clippy::result_large_err, reason = "figment's Jail API returns its own error type")]
     fn layers_apply_in_order_file_then_environment_then_flags() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("settings.toml", "bind = \"127.0.0.1:9000\"\ndata_dir = \"from-file\"\ncheckpoint_every = 7\nbatch_max = 3\n")?;
@@ -201,6 +202,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::result_large_err, reason = "figment's Jail API returns its own error type")]
     fn unknown_settings_and_missing_files_are_errors() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("typo.toml", "bnd = \"127.0.0.1:9000\"\n")?;

@@ -8,8 +8,11 @@ use std::time::{Duration, Instant};
 
 use crate::util::{TempDir, TestCommand, TestResult};
 
+/// A running service: the process, its address, and the thread collecting its log lines.
+type Running = (Child, String, std::thread::JoinHandle<Vec<String>>);
+
 /// Starts the service on a free port; returns the child and its address (read from its banner).
-fn start(data: &str, extra: &[&str]) -> Result<(Child, String, std::thread::JoinHandle<Vec<String>>), Box<dyn std::error::Error>> {
+fn start(data: &str, extra: &[&str]) -> Result<Running, Box<dyn std::error::Error>> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_clearance"))
         .args(["serve", "--bind", "127.0.0.1:0", "--data-dir", data])
         .args(extra)
