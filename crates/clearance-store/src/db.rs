@@ -96,6 +96,8 @@ impl Pools {
             PgConnectOptions::from_str(url)?.statement_cache_capacity(WRITER_STATEMENT_CACHE);
         let pool = PgPoolOptions::new()
             .max_connections(16)
+            // A server that cannot be reached is reported within seconds, not minutes.
+            .acquire_timeout(Duration::from_secs(10))
             .after_connect(|conn, _| {
                 Box::pin(async move {
                     // Large texts (intakes, evaluation results, audit bodies) are compressed
