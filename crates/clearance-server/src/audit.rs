@@ -45,6 +45,19 @@ pub async fn maybe_checkpoint(state: &AppState, latest_index: i64) -> Result<(),
     Ok(())
 }
 
+/// After a committed write: signs a checkpoint if enough entries were added. Failures are only
+/// logged: the write is committed, and a later checkpoint covers it.
+pub async fn checkpoint_if_due(state: &AppState) {
+    match state.store.tree_head().await {
+        Ok((size, _)) => {
+            if let Err(error) = maybe_checkpoint(state, i64::try_from(size).unwrap_or(i64::MAX) - 1).await {
+                tracing::warn!(error = %error, "cannot sign an audit checkpoint after a write");
+            }
+        }
+        Err(error) => tracing::warn!(error = %error, "cannot read the audit tree head after a write"),
+    }
+}
+
 /// An inclusion proof of one entry against a signed checkpoint.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct InclusionProof {

@@ -182,23 +182,9 @@ pub async fn reevaluate_at(
     }
     if !changed.is_empty() {
         state.deliveries.notify_one();
-        checkpoint_soon(state).await;
+        crate::audit::checkpoint_if_due(state).await;
     }
     Ok(changed)
-}
-
-/// Signs a checkpoint if enough entries were added (failures are logged: the entries are
-/// committed and a later checkpoint covers them).
-async fn checkpoint_soon(state: &Shared) {
-    match state.store.tree_head().await {
-        Ok((size, _)) => {
-            let latest = i64::try_from(size).unwrap_or(i64::MAX) - 1;
-            if let Err(error) = crate::audit::maybe_checkpoint(state, latest).await {
-                tracing::warn!(error = %error, "checkpoint after re-evaluation failed");
-            }
-        }
-        Err(error) => tracing::warn!(error = %error, "cannot read the audit tree head"),
-    }
 }
 
 /// The tier the standing approval was given at (the latest approving review of the approved
@@ -448,7 +434,7 @@ async fn expire_due(state: &Shared, now: Millis) -> Result<usize, ApiError> {
     }
     if expired > 0 {
         state.deliveries.notify_one();
-        checkpoint_soon(state).await;
+        crate::audit::checkpoint_if_due(state).await;
     }
     Ok(expired)
 }

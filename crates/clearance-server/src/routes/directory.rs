@@ -19,7 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, FieldProblems as Problems, ProblemBody};
-use crate::state::{AppState, Shared};
+use crate::state::Shared;
 
 pub use hooks::{NewWebhookRequest, NotificationQuery};
 pub use people::{Me, MyProduction, NewToken, NewTokenRequest};
@@ -121,17 +121,3 @@ fn invalid(path: &str, message: impl Into<String>) -> ApiError {
     }
 }
 
-/// After a directory write: sign a checkpoint when enough entries have accumulated. The write is
-/// committed already, so a failure here is logged, not answered.
-async fn after_write(state: &AppState) {
-    let head = match state.store.tree_head().await {
-        Ok((size, _)) => i64::try_from(size).unwrap_or(i64::MAX),
-        Err(error) => {
-            tracing::warn!(error = %error, "cannot read the audit tree head after a write");
-            return;
-        }
-    };
-    if let Err(error) = crate::audit::maybe_checkpoint(state, head - 1).await {
-        tracing::warn!(error = %error, "cannot sign an audit checkpoint after a write");
-    }
-}

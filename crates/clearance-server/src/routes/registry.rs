@@ -116,18 +116,3 @@ impl<'a> Visibility<'a> {
     }
 }
 
-/// After a write: sign a checkpoint when enough entries have accumulated. The write is
-/// committed already, so a failure here is logged, not answered.
-async fn after_write(state: &Shared) {
-    match state.store.tree_head().await {
-        Ok((size, _)) => {
-            let latest = i64::try_from(size).unwrap_or(i64::MAX) - 1;
-            if let Err(error) = crate::audit::maybe_checkpoint(state, latest).await {
-                tracing::warn!(error = %error, "cannot sign an audit checkpoint after a write");
-            }
-        }
-        Err(error) => {
-            tracing::warn!(error = %error, "cannot read the audit tree head after a write")
-        }
-    }
-}

@@ -7,7 +7,7 @@ use clearance_store::model::{Notification, Webhook};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{Body, Ids, Params, Problems, after_write};
+use super::{Body, Ids, Params, Problems};
 use crate::auth::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::Shared;
@@ -97,7 +97,7 @@ pub async fn create_webhook(
             state.now(),
         )
         .await?;
-    after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     Ok((StatusCode::CREATED, Json(webhook)))
 }
 
@@ -130,7 +130,7 @@ pub async fn deactivate_webhook(
         .store
         .deactivate_webhook(id, Some(caller.id()), state.now())
         .await?;
-    after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     Ok(Json(webhook))
 }
 

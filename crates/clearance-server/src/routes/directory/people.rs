@@ -7,7 +7,7 @@ use clearance_store::model::{Capacity, NewPerson, Person, Production, Role, Toke
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Body, Ids, Problems, after_write};
+use super::{Body, Ids, Problems};
 use crate::auth::{self, Caller};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::Shared;
@@ -167,7 +167,7 @@ pub async fn create_person(
         .store
         .create_person(&new, Some(caller.id()), state.now())
         .await?;
-    after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     Ok((StatusCode::CREATED, Json(person)))
 }
 
@@ -273,7 +273,7 @@ pub async fn create_token(
             state.now(),
         )
         .await?;
-    after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     Ok((
         StatusCode::CREATED,
         Json(NewToken {
@@ -331,6 +331,6 @@ pub async fn revoke_token(
     // Forget it even when the store says it was revoked already (by another instance, say).
     state.forget_token(id);
     let revoked = revoked?;
-    after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     Ok(Json(revoked))
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::people::fits;
-use super::{Body, Ids, Problems, after_write, invalid};
+use super::{Body, Ids, Problems, invalid};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::Shared;
@@ -98,7 +98,7 @@ pub async fn create_production(
         .store
         .create_production(&new, Some(caller.id()), state.now())
         .await?;
-    after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     Ok((StatusCode::CREATED, Json(production)))
 }
 
@@ -203,7 +203,7 @@ pub async fn put_member(
             state.now(),
         )
         .await?;
-    after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     Ok(Json(member))
 }
 
@@ -225,6 +225,6 @@ pub async fn remove_member(
         .store
         .remove_member(id, person_id, Some(caller.id()), state.now())
         .await?;
-    after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     Ok(StatusCode::NO_CONTENT)
 }

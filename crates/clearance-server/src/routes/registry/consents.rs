@@ -11,7 +11,7 @@ use clearance_store::model::{ConsentRecord, NewConsent, Proposal, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Problems, Visibility, after_write, id_problem, is_date};
+use super::{Problems, Visibility, id_problem, is_date};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::reevaluate;
@@ -246,7 +246,7 @@ pub async fn create_consent(
         .store
         .create_consent(&new, Some(caller.id()), state.now())
         .await?;
-    after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     Ok((StatusCode::CREATED, Json(consent)))
 }
 
@@ -353,7 +353,7 @@ pub async fn replace_consent(
         .store
         .replace_consent(&new, Some(caller.id()), state.now())
         .await?;
-    after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     let referencing = state.store.referencing_consent(&consent.id).await?;
     let reevaluated =
         reevaluate::reevaluate(&state, referencing, Some(caller.id()), "consent.replaced").await?;
@@ -402,7 +402,7 @@ pub async fn revoke_consent(
         .store
         .revoke_consent(&existing.id, reason, Some(caller.id()), state.now())
         .await?;
-    after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     let referencing = state.store.referencing_consent(&consent.id).await?;
     let reevaluated =
         reevaluate::reevaluate(&state, referencing, Some(caller.id()), "consent.revoked").await?;

@@ -331,7 +331,7 @@ pub async fn upload_rulebook(
             .map_err(|_| ApiError::Internal(anyhow::anyhow!("rulebook lock poisoned")))?;
         active.insert(id.clone(), Arc::new(rulebook));
     }
-    super::after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     let proposals = following(&state, &id)
         .await?
         .into_iter()

@@ -9,7 +9,7 @@ use clearance_store::model::{NewTool, Proposal, ToolRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Problems, Visibility, after_write, id_problem, is_date};
+use super::{Problems, Visibility, id_problem, is_date};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::reevaluate;
@@ -122,7 +122,7 @@ pub async fn create_tool(
         .store
         .create_tool(&new, Some(caller.id()), state.now())
         .await?;
-    after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     Ok((StatusCode::CREATED, Json(tool)))
 }
 
@@ -202,7 +202,7 @@ pub async fn update_tool(
         .store
         .update_tool(&new, update.revision, Some(caller.id()), state.now())
         .await?;
-    after_write(&state).await;
+    crate::audit::checkpoint_if_due(&state).await;
     let referencing = state.store.referencing_tool(&tool.id).await?;
     let reevaluated =
         reevaluate::reevaluate(&state, referencing, Some(caller.id()), "tool.updated").await?;
