@@ -48,5 +48,9 @@ pub trait Peer {
 
 /// The most restrictive of the tiers named, for encodings that report tier names.
 pub fn most_restrictive<'a>(names: impl IntoIterator<Item = &'a str>) -> Tier {
-    names.into_iter().filter_map(Tier::from_name).max().unwrap_or(Tier::Notify)
+    names
+        .into_iter()
+        .filter_map(Tier::from_name)
+        .max()
+        .unwrap_or(Tier::Notify)
 }

@@ -101,7 +101,10 @@ impl Document {
     /// Parses YAML or JSON text. Syntax errors stop the parse (a YAML parser cannot resynchronise),
     /// but duplicate keys and unsupported features are all collected.
     pub fn parse(text: &str) -> Result<Document, Problems> {
-        let mut builder = Builder { parser: Parser::new_from_str(text), problems: Problems::default() };
+        let mut builder = Builder {
+            parser: Parser::new_from_str(text),
+            problems: Problems::default(),
+        };
         match builder.document() {
             Ok(root) if builder.problems.is_empty() => Ok(Document { root }),
             Ok(_) => Err(builder.problems),
@@ -129,7 +132,11 @@ impl<'input> Builder<'input> {
                     column: u32::try_from(marker.col() + 1).unwrap_or(u32::MAX),
                     width: 1,
                 };
-                Err(Problem::new("", span, format!("invalid YAML or JSON: {}", error.info())))
+                Err(Problem::new(
+                    "",
+                    span,
+                    format!("invalid YAML or JSON: {}", error.info()),
+                ))
             }
             None => Err(Problem::new("", Span::default(), "unexpected end of file")),
         }
@@ -143,15 +150,32 @@ impl<'input> Builder<'input> {
                 Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
                 Event::DocumentStart(_) => {
                     if root.is_some() {
-                        return Err(Problem::new("", span, "a file holds one document, found a second `---`"));
+                        return Err(Problem::new(
+                            "",
+                            span,
+                            "a file holds one document, found a second `---`",
+                        ));
                     }
                     let (event, span) = self.next()?;
                     root = Some(self.node(event, span)?);
                 }
                 Event::StreamEnd => {
-                    return Ok(root.unwrap_or(Node { value: Value::Null, span: Span { line: 1, column: 1, width: 1 } }));
+                    return Ok(root.unwrap_or(Node {
+                        value: Value::Null,
+                        span: Span {
+                            line: 1,
+                            column: 1,
+                            width: 1,
+                        },
+                    }));
                 }
-                _ => return Err(Problem::new("", span, "unexpected content outside the document")),
+                _ => {
+                    return Err(Problem::new(
+                        "",
+                        span,
+                        "unexpected content outside the document",
+                    ));
+                }
             }
         }
     }
@@ -188,7 +212,11 @@ impl<'input> Builder<'input> {
                         Value::Bool(flag) => flag.to_string(),
                         Value::Null => "null".to_owned(),
                         Value::Seq(_) | Value::Map(_) => {
-                            self.problems.push(Problem::new("", key_span, "a mapping key must be a plain name"));
+                            self.problems.push(Problem::new(
+                                "",
+                                key_span,
+                                "a mapping key must be a plain name",
+                            ));
                             continue;
                         }
                     };
@@ -201,16 +229,29 @@ impl<'input> Builder<'input> {
                         ));
                         continue;
                     }
-                    entries.push(Entry { key, key_span, value });
+                    entries.push(Entry {
+                        key,
+                        key_span,
+                        value,
+                    });
                 }
                 Value::Map(entries)
             }
             Event::Alias(_) => {
-                self.problems.push(Problem::new("", span, "YAML aliases (`*name`) are not supported; write the value out"));
+                self.problems.push(Problem::new(
+                    "",
+                    span,
+                    "YAML aliases (`*name`) are not supported; write the value out",
+                ));
                 Value::Null
             }
-            Event::SequenceEnd | Event::MappingEnd | Event::StreamStart | Event::StreamEnd
-            | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {
+            Event::SequenceEnd
+            | Event::MappingEnd
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd
+            | Event::Nothing => {
                 return Err(Problem::new("", span, "unexpected structure"));
             }
         };
@@ -239,7 +280,11 @@ fn resolve_scalar(text: Cow<'_, str>, style: ScalarStyle, tag_suffix: Option<&st
 fn looks_numeric(text: &str) -> bool {
     let body = text.strip_prefix(['-', '+']).unwrap_or(text);
     !body.is_empty()
-        && (body.parse::<f64>().is_ok() || body.starts_with("0x") || body.starts_with("0o") || body == ".inf" || body == ".nan")
+        && (body.parse::<f64>().is_ok()
+            || body.starts_with("0x")
+            || body.starts_with("0o")
+            || body == ".inf"
+            || body == ".nan")
         && !body.chars().all(char::is_alphabetic)
 }
 
@@ -257,8 +302,13 @@ mod tests {
     #[test]
     fn yes_and_no_are_strings_and_true_is_a_boolean() {
         let root = parse("a: yes\nb: 'no'\nc: true\nd: ~\ne: 12\n");
-        let Value::Map(entries) = root.value else { unreachable!() };
-        let values: Vec<_> = entries.iter().map(|entry| entry.value.value.clone()).collect();
+        let Value::Map(entries) = root.value else {
+            unreachable!()
+        };
+        let values: Vec<_> = entries
+            .iter()
+            .map(|entry| entry.value.value.clone())
+            .collect();
         assert_eq!(
             values,
             vec![
@@ -274,32 +324,58 @@ mod tests {
     #[test]
     fn nodes_carry_one_based_lines_and_columns() {
         let root = parse("title: x\noutput:\n  final: yes\n");
-        let Value::Map(entries) = root.value else { unreachable!() };
-        assert_eq!((entries[1].key_span.line, entries[1].key_span.column), (2, 1));
-        let Value::Map(inner) = &entries[1].value.value else { unreachable!() };
-        assert_eq!((inner[0].key_span.line, inner[0].key_span.column, inner[0].key_span.width), (3, 3, 5));
-        assert_eq!((inner[0].value.span.line, inner[0].value.span.column), (3, 10));
+        let Value::Map(entries) = root.value else {
+            unreachable!()
+        };
+        assert_eq!(
+            (entries[1].key_span.line, entries[1].key_span.column),
+            (2, 1)
+        );
+        let Value::Map(inner) = &entries[1].value.value else {
+            unreachable!()
+        };
+        assert_eq!(
+            (
+                inner[0].key_span.line,
+                inner[0].key_span.column,
+                inner[0].key_span.width
+            ),
+            (3, 3, 5)
+        );
+        assert_eq!(
+            (inner[0].value.span.line, inner[0].value.span.column),
+            (3, 10)
+        );
     }
 
     #[test]
     fn json_is_read_by_the_same_parser() {
         let root = parse("{\"title\": \"x\", \"media\": [\"image\"], \"f\": false}");
-        let Value::Map(entries) = root.value else { unreachable!() };
+        let Value::Map(entries) = root.value else {
+            unreachable!()
+        };
         assert_eq!(entries.len(), 3);
         assert_eq!(entries[2].value.value, Value::Bool(false));
     }
 
     #[test]
     fn duplicate_keys_are_reported_with_both_lines() {
-        let Err(problems) = Document::parse("a: 1\nb: 2\na: 3\n") else { unreachable!() };
+        let Err(problems) = Document::parse("a: 1\nb: 2\na: 3\n") else {
+            unreachable!()
+        };
         assert_eq!(problems.0.len(), 1);
-        assert_eq!(problems.0[0].message, "duplicate key `a` (first given on line 1)");
+        assert_eq!(
+            problems.0[0].message,
+            "duplicate key `a` (first given on line 1)"
+        );
         assert_eq!(problems.0[0].span.line, 3);
     }
 
     #[test]
     fn syntax_errors_have_a_location() {
-        let Err(problems) = Document::parse("a: [1\nb: ]") else { unreachable!() };
+        let Err(problems) = Document::parse("a: [1\nb: ]") else {
+            unreachable!()
+        };
         assert!(problems.0[0].message.starts_with("invalid YAML or JSON"));
         assert_eq!(problems.0[0].span.line, 2);
     }

@@ -21,7 +21,12 @@ pub struct Problem {
 impl Problem {
     /// A problem at `span` concerning the field at `path`.
     pub fn new(path: impl Into<String>, span: Span, message: impl Into<String>) -> Problem {
-        Problem { message: message.into(), path: path.into(), span, help: None }
+        Problem {
+            message: message.into(),
+            path: path.into(),
+            span,
+            help: None,
+        }
     }
 
     /// Adds a hint.
@@ -49,7 +54,8 @@ impl Problems {
 
     /// Sorts by position so reports read top to bottom.
     pub fn sorted(mut self) -> Problems {
-        self.0.sort_by_key(|problem| (problem.span.line, problem.span.column));
+        self.0
+            .sort_by_key(|problem| (problem.span.line, problem.span.column));
         self
     }
 }
@@ -80,8 +86,14 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_known_name() {
-        assert_eq!(closest("ouput", ["title", "output", "inputs"]), Some("output"));
-        assert_eq!(closest("consumr", ["consumer", "unknown"]), Some("consumer"));
+        assert_eq!(
+            closest("ouput", ["title", "output", "inputs"]),
+            Some("output")
+        );
+        assert_eq!(
+            closest("consumr", ["consumer", "unknown"]),
+            Some("consumer")
+        );
     }
 
     #[test]

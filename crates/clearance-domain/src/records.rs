@@ -49,7 +49,10 @@ pub struct Records {
 impl Records {
     /// No records at all (the command line without a service).
     pub fn none() -> &'static Records {
-        static EMPTY: Records = Records { consents: BTreeMap::new(), tools: BTreeMap::new() };
+        static EMPTY: Records = Records {
+            consents: BTreeMap::new(),
+            tools: BTreeMap::new(),
+        };
         &EMPTY
     }
 }

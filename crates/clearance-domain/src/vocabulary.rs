@@ -21,7 +21,10 @@ pub trait Vocabulary: Copy + Eq + Ord + fmt::Debug + 'static {
     }
     /// Parses a name.
     fn from_name(name: &str) -> Option<Self> {
-        Self::NAMES.iter().position(|known| *known == name).map(|position| Self::ALL[position])
+        Self::NAMES
+            .iter()
+            .position(|known| *known == name)
+            .map(|position| Self::ALL[position])
     }
     /// The value at a position in `ALL`.
     fn from_index(index: u32) -> Option<Self> {
@@ -180,14 +183,24 @@ pub struct Set<T> {
 impl<T: Vocabulary> Set<T> {
     /// The empty set.
     pub const fn empty() -> Set<T> {
-        Set { bits: 0, marker: PhantomData }
+        Set {
+            bits: 0,
+            marker: PhantomData,
+        }
     }
 
     /// A set from its bits (bit `i` is `T::ALL[i]`); bits beyond the vocabulary are dropped.
     pub fn from_bits(bits: u32) -> Set<T> {
         let width = T::ALL.len() as u32;
-        let mask = if width >= 32 { u32::MAX } else { (1u32 << width) - 1 };
-        Set { bits: bits & mask, marker: PhantomData }
+        let mask = if width >= 32 {
+            u32::MAX
+        } else {
+            (1u32 << width) - 1
+        };
+        Set {
+            bits: bits & mask,
+            marker: PhantomData,
+        }
     }
 
     /// The bits of the set.
@@ -217,7 +230,10 @@ impl<T: Vocabulary> Set<T> {
 
     /// The values in vocabulary order.
     pub fn iter(self) -> impl Iterator<Item = T> {
-        T::ALL.iter().copied().filter(move |value| self.contains(*value))
+        T::ALL
+            .iter()
+            .copied()
+            .filter(move |value| self.contains(*value))
     }
 }
 
@@ -239,7 +255,9 @@ impl<T: Vocabulary> FromIterator<T> for Set<T> {
 
 impl<T: Vocabulary> fmt::Debug for Set<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set().entries(self.iter().map(Vocabulary::as_str)).finish()
+        f.debug_set()
+            .entries(self.iter().map(Vocabulary::as_str))
+            .finish()
     }
 }
 
@@ -282,7 +300,10 @@ mod tests {
     #[test]
     fn sets_keep_vocabulary_order() {
         let set: Set<Input> = [Input::PersonalData, Input::Script].into_iter().collect();
-        assert_eq!(set.iter().collect::<Vec<_>>(), vec![Input::Script, Input::PersonalData]);
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            vec![Input::Script, Input::PersonalData]
+        );
         assert!(set.contains(Input::Script));
         assert!(!set.contains(Input::None));
     }

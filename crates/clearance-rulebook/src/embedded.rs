@@ -7,11 +7,17 @@ use crate::rulebook::Rulebook;
 pub const REFERENCE_ID: &str = "netflix-genai-2025";
 
 /// Every embedded rulebook: id and source text.
-pub const SOURCES: &[(&str, &str)] = &[(REFERENCE_ID, include_str!("../../../rulebooks/netflix-genai-2025.yaml"))];
+pub const SOURCES: &[(&str, &str)] = &[(
+    REFERENCE_ID,
+    include_str!("../../../rulebooks/netflix-genai-2025.yaml"),
+)];
 
 /// Loads an embedded rulebook by id.
 pub fn rulebook(id: &str) -> Option<Result<Rulebook, LoadError>> {
-    SOURCES.iter().find(|(known, _)| *known == id).map(|(known, source)| load(&format!("<embedded {known}>"), source))
+    SOURCES
+        .iter()
+        .find(|(known, _)| *known == id)
+        .map(|(known, source)| load(&format!("<embedded {known}>"), source))
 }
 
 /// Loads the reference rulebook.

@@ -19,7 +19,7 @@ use serde::Serialize;
 pub use lower::{Change, ChangeOp, apply};
 
 use crate::facts::{self, Slots};
-use crate::program::{TermCache, NoTrace, Reads, Scope, Trace, Truth};
+use crate::program::{NoTrace, Reads, Scope, TermCache, Trace, Truth};
 use crate::rulebook::{MAX_PRINCIPLES, MAX_RULES, MAX_TERMS, Rulebook};
 use crate::schema::{FIELDS, ItemList, Kind, MISSING, Scope as FieldScope, SlotId};
 
@@ -32,7 +32,6 @@ impl RuleSet {
         self.0[index / 64] |= 1 << (index % 64);
     }
 
-
     /// The words of the set, 64 rules each.
     pub(crate) fn words_mut(&mut self) -> &mut [u64] {
         &mut self.0
@@ -40,7 +39,10 @@ impl RuleSet {
 
     /// True when the two sets share a rule.
     pub fn intersects(&self, other: &RuleSet) -> bool {
-        self.0.iter().zip(other.0.iter()).any(|(left, right)| left & right != 0)
+        self.0
+            .iter()
+            .zip(other.0.iter())
+            .any(|(left, right)| left & right != 0)
     }
 
     /// True when the set holds rule `index`.
@@ -97,7 +99,12 @@ const NO: u32 = 1 << 1;
 const UNSURE: u32 = 1 << 2;
 
 /// Terms and principles: what every pass computes before the rules.
-fn prelude<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &Slots) -> Pass {
+fn prelude<T: Trace + Default + Into<u128>>(
+    rulebook: &Rulebook,
+    intake: &Intake,
+    records: &Records,
+    slots: &Slots,
+) -> Pass {
     let mut terms = [Truth::False; MAX_TERMS];
     let mut term_reads = [0u128; MAX_TERMS];
     let mut principles = [YES; MAX_PRINCIPLES];
@@ -105,14 +112,30 @@ fn prelude<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake
     let mut principle_errors = 0u16;
     let mut reads = 0u128;
     for (index, term) in rulebook.terms.iter().enumerate() {
-        let scope = Scope { intake, records, terms: &terms, term_reads: &term_reads, principles: &[], principle_reads: &[], lazy_terms: None };
+        let scope = Scope {
+            intake,
+            records,
+            terms: &terms,
+            term_reads: &term_reads,
+            principles: &[],
+            principle_reads: &[],
+            lazy_terms: None,
+        };
         let mut trace = T::default();
         let value = term.node.eval(slots, &scope, &mut trace);
         terms[index] = value;
         term_reads[index] = trace.into();
     }
     for (index, principle) in rulebook.principles.iter().enumerate() {
-        let scope = Scope { intake, records, terms: &terms, term_reads: &term_reads, principles: &[], principle_reads: &[], lazy_terms: None };
+        let scope = Scope {
+            intake,
+            records,
+            terms: &terms,
+            term_reads: &term_reads,
+            principles: &[],
+            principle_reads: &[],
+            lazy_terms: None,
+        };
         let mut trace = T::default();
         let answer = match principle.no.eval(slots, &scope, &mut trace) {
             Truth::True => NO,
@@ -134,18 +157,52 @@ fn prelude<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake
         principle_reads[index] = principle_read;
         reads |= principle_read;
     }
-    let mut decision = Decision { tier: Tier::Notify, fired: RuleSet::default(), errored: RuleSet::default(), errored_principles: principle_errors };
+    let mut decision = Decision {
+        tier: Tier::Notify,
+        fired: RuleSet::default(),
+        errored: RuleSet::default(),
+        errored_principles: principle_errors,
+    };
     if principle_errors != 0 {
         decision.tier = Tier::Escalate;
     }
-    Pass { decision, principles, principle_errors, reads, terms, term_reads, principle_reads }
+    Pass {
+        decision,
+        principles,
+        principle_errors,
+        reads,
+        terms,
+        term_reads,
+        principle_reads,
+    }
 }
 
 /// One pass of the tree walker over a rulebook: terms, principles, then every rule.
-fn run<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &Slots) -> Pass {
+fn run<T: Trace + Default + Into<u128>>(
+    rulebook: &Rulebook,
+    intake: &Intake,
+    records: &Records,
+    slots: &Slots,
+) -> Pass {
     let mut pass = prelude::<T>(rulebook, intake, records, slots);
-    let Pass { decision, reads, terms, term_reads, principles, principle_reads, .. } = &mut pass;
-    let scope = Scope { intake, records, terms: &terms[..], term_reads: &term_reads[..], principles: &principles[..], principle_reads: &principle_reads[..], lazy_terms: None };
+    let Pass {
+        decision,
+        reads,
+        terms,
+        term_reads,
+        principles,
+        principle_reads,
+        ..
+    } = &mut pass;
+    let scope = Scope {
+        intake,
+        records,
+        terms: &terms[..],
+        term_reads: &term_reads[..],
+        principles: &principles[..],
+        principle_reads: &principle_reads[..],
+        lazy_terms: None,
+    };
     for (index, rule) in rulebook.rules.iter().enumerate() {
         let mut trace = T::default();
         match rule.node.eval(slots, &scope, &mut trace) {
@@ -168,12 +225,21 @@ fn run<T: Trace + Default + Into<u128>>(rulebook: &Rulebook, intake: &Intake, re
 /// principles' answers, and the tree walker runs only for `unanswered`: over the conditions that
 /// could read a left-out answer or ask about a left-out list. A fully answered intake walks none.
 fn run_traced(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &Slots) -> Pass {
-    let Some(kernel) = rulebook.kernel.as_ref().filter(|_| !facts::has_unresolved(slots)) else {
+    let Some(kernel) = rulebook
+        .kernel
+        .as_ref()
+        .filter(|_| !facts::has_unresolved(slots))
+    else {
         return run::<Reads>(rulebook, intake, records, slots);
     };
     let (tier, fired, answers) = kernel.decide_with_principles(slots, intake, records);
     let mut pass = Pass {
-        decision: Decision { tier, fired, errored: RuleSet::default(), errored_principles: 0 },
+        decision: Decision {
+            tier,
+            fired,
+            errored: RuleSet::default(),
+            errored_principles: 0,
+        },
         principles: answers,
         principle_errors: 0,
         reads: 0,
@@ -182,7 +248,10 @@ fn run_traced(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &S
         principle_reads: [0; MAX_PRINCIPLES],
     };
     let (mut values, mut lists) = (0u64, 0u64);
-    for field in FIELDS.iter().filter(|field| slots[field.slot] & MISSING != 0) {
+    for field in FIELDS
+        .iter()
+        .filter(|field| slots[field.slot] & MISSING != 0)
+    {
         match field.kind {
             Kind::Answer | Kind::Choice { .. } => values |= 1 << field.slot,
             Kind::List { .. } | Kind::Items => lists |= 1 << field.slot,
@@ -190,17 +259,41 @@ fn run_traced(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &S
         }
     }
     let needs = |reads: u64, asks: u64| reads & values != 0 || asks & lists != 0;
-    let principles_needed = rulebook.principles.iter().any(|principle| needs(principle.reads, principle.asks));
-    let rules_needed = rulebook.rules.iter().any(|rule| needs(rule.reads, rule.asks));
+    let principles_needed = rulebook
+        .principles
+        .iter()
+        .any(|principle| needs(principle.reads, principle.asks));
+    let rules_needed = rulebook
+        .rules
+        .iter()
+        .any(|rule| needs(rule.reads, rule.asks));
     if !principles_needed && !rules_needed {
         return pass;
     }
     // Terms are evaluated only where a walked condition uses them.
     let cache: [TermCache; MAX_TERMS] = [const { Cell::new(None) }; MAX_TERMS];
     let lazy_terms = Some((&rulebook.terms[..], &cache[..]));
-    let Pass { reads, principles, principle_reads, .. } = &mut pass;
-    for (index, principle) in rulebook.principles.iter().enumerate().filter(|(_, principle)| needs(principle.reads, principle.asks)) {
-        let scope = Scope { intake, records, terms: &[], term_reads: &[], principles: &[], principle_reads: &[], lazy_terms };
+    let Pass {
+        reads,
+        principles,
+        principle_reads,
+        ..
+    } = &mut pass;
+    for (index, principle) in rulebook
+        .principles
+        .iter()
+        .enumerate()
+        .filter(|(_, principle)| needs(principle.reads, principle.asks))
+    {
+        let scope = Scope {
+            intake,
+            records,
+            terms: &[],
+            term_reads: &[],
+            principles: &[],
+            principle_reads: &[],
+            lazy_terms,
+        };
         let mut trace = Reads::default();
         if principle.no.eval(slots, &scope, &mut trace) == Truth::False {
             principle.unsure.eval(slots, &scope, &mut trace);
@@ -208,8 +301,20 @@ fn run_traced(rulebook: &Rulebook, intake: &Intake, records: &Records, slots: &S
         principle_reads[index] = trace.0;
         *reads |= trace.0;
     }
-    let scope = Scope { intake, records, terms: &[], term_reads: &[], principles: &principles[..], principle_reads: &principle_reads[..], lazy_terms };
-    for rule in rulebook.rules.iter().filter(|rule| needs(rule.reads, rule.asks)) {
+    let scope = Scope {
+        intake,
+        records,
+        terms: &[],
+        term_reads: &[],
+        principles: &principles[..],
+        principle_reads: &principle_reads[..],
+        lazy_terms,
+    };
+    for rule in rulebook
+        .rules
+        .iter()
+        .filter(|rule| needs(rule.reads, rule.asks))
+    {
         let mut trace = Reads::default();
         rule.node.eval(slots, &scope, &mut trace);
         *reads |= trace.0;
@@ -248,7 +353,12 @@ impl Rulebook {
         match &self.kernel {
             Some(kernel) if !facts::has_unresolved(slots) => {
                 let (tier, fired) = kernel.decide(slots, intake, records);
-                Decision { tier, fired, errored: RuleSet::default(), errored_principles: 0 }
+                Decision {
+                    tier,
+                    fired,
+                    errored: RuleSet::default(),
+                    errored_principles: 0,
+                }
             }
             _ => self.walk(intake, records, slots),
         }
@@ -269,7 +379,9 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { lower_tier_if: true }
+        Options {
+            lower_tier_if: true,
+        }
     }
 }
 
@@ -349,7 +461,12 @@ pub struct EvaluationError<'r> {
 }
 
 /// Evaluates an intake against several rulebooks (the overall tier is the most restrictive).
-pub fn evaluate<'r>(rulebooks: &[&'r Rulebook], intake: &Intake, records: &Records, options: Options) -> Evaluation<'r> {
+pub fn evaluate<'r>(
+    rulebooks: &[&'r Rulebook],
+    intake: &Intake,
+    records: &Records,
+    options: Options,
+) -> Evaluation<'r> {
     let slots = facts::slots(intake, records);
     let mut evaluation = Evaluation {
         tier: Tier::Notify,
@@ -367,7 +484,11 @@ pub fn evaluate<'r>(rulebooks: &[&'r Rulebook], intake: &Intake, records: &Recor
         let pass = run_traced(rulebook, intake, records, &slots);
         reads |= pass.reads;
         evaluation.tier = evaluation.tier.max(pass.decision.tier);
-        evaluation.rulebooks.push(RulebookRef { id: &rulebook.id, version: &rulebook.version, digest: &rulebook.digest });
+        evaluation.rulebooks.push(RulebookRef {
+            id: &rulebook.id,
+            version: &rulebook.version,
+            digest: &rulebook.digest,
+        });
         let scope = Scope {
             intake,
             records,
@@ -388,7 +509,11 @@ pub fn evaluate<'r>(rulebooks: &[&'r Rulebook], intake: &Intake, records: &Recor
                     NO => Answer::No,
                     _ => Answer::Unsure,
                 };
-                let key: Cow<'r, str> = if prefixed { format!("{}:{}", rulebook.id, principle.id).into() } else { Cow::Borrowed(&principle.id) };
+                let key: Cow<'r, str> = if prefixed {
+                    format!("{}:{}", rulebook.id, principle.id).into()
+                } else {
+                    Cow::Borrowed(&principle.id)
+                };
                 principles.entry(key).or_insert(answer);
                 if pass.principle_errors & (1 << index) != 0 {
                     evaluation.errors.push(EvaluationError {
@@ -424,7 +549,10 @@ pub fn evaluate<'r>(rulebooks: &[&'r Rulebook], intake: &Intake, records: &Recor
     for finding in by_tier {
         for action in finding.actions.iter() {
             // Declared actions are shared names, so a pointer comparison finds most repeats.
-            let known = evaluation.actions.iter().any(|seen| std::ptr::eq(*seen, &**action) || *seen == &**action);
+            let known = evaluation
+                .actions
+                .iter()
+                .any(|seen| std::ptr::eq(*seen, &**action) || *seen == &**action);
             if !known {
                 evaluation.actions.push(action);
             }
@@ -465,8 +593,12 @@ fn unanswered(intake: &Intake, slots: &Slots, reads: u128) -> Vec<Cow<'static, s
             FieldScope::Entry(ItemList::Tools) => {
                 for (position, tool) in intake.tools.iter().flatten().enumerate() {
                     let missing = match field.slot {
-                        slot if slot == SlotId::tool_environment as usize => tool.environment.is_none() && tool.tool_id.is_none(),
-                        slot if slot == SlotId::tool_trains_on_inputs as usize => tool.trains_on_inputs.is_none() && tool.tool_id.is_none(),
+                        slot if slot == SlotId::tool_environment as usize => {
+                            tool.environment.is_none() && tool.tool_id.is_none()
+                        }
+                        slot if slot == SlotId::tool_trains_on_inputs as usize => {
+                            tool.trains_on_inputs.is_none() && tool.tool_id.is_none()
+                        }
                         slot if slot == SlotId::tool_name as usize => tool.name.is_none(),
                         _ => tool.tool_id.is_none(),
                     };
@@ -479,14 +611,25 @@ fn unanswered(intake: &Intake, slots: &Slots, reads: u128) -> Vec<Cow<'static, s
                 for (position, performer) in intake.talent.performers.iter().flatten().enumerate() {
                     let missing = match field.slot {
                         slot if slot == SlotId::performer_role as usize => performer.role.is_none(),
-                        slot if slot == SlotId::performer_living as usize => performer.living.is_none(),
-                        slot if slot == SlotId::performer_union as usize => performer.union.is_none(),
-                        slot if slot == SlotId::performer_consent as usize => performer.consent.is_none() && performer.consent_id.is_none(),
-                        slot if slot == SlotId::performer_consent_id as usize => performer.consent_id.is_none(),
+                        slot if slot == SlotId::performer_living as usize => {
+                            performer.living.is_none()
+                        }
+                        slot if slot == SlotId::performer_union as usize => {
+                            performer.union.is_none()
+                        }
+                        slot if slot == SlotId::performer_consent as usize => {
+                            performer.consent.is_none() && performer.consent_id.is_none()
+                        }
+                        slot if slot == SlotId::performer_consent_id as usize => {
+                            performer.consent_id.is_none()
+                        }
                         _ => false,
                     };
                     if missing {
-                        paths.push(Cow::Owned(format!("talent.performers[{position}].{}", field.path)));
+                        paths.push(Cow::Owned(format!(
+                            "talent.performers[{position}].{}",
+                            field.path
+                        )));
                     }
                 }
             }

@@ -169,13 +169,35 @@ impl Expr {
         match self {
             Expr::Literal(value) => out.push_str(if *value { "true" } else { "false" }),
             Expr::Name(name) => out.push_str(&name.text),
-            Expr::Equals { field, value, negated } => {
-                out.push_str(&format!("{} {} {}", field.text, if *negated { "!=" } else { "==" }, value.text));
+            Expr::Equals {
+                field,
+                value,
+                negated,
+            } => {
+                out.push_str(&format!(
+                    "{} {} {}",
+                    field.text,
+                    if *negated { "!=" } else { "==" },
+                    value.text
+                ));
             }
-            Expr::In { field, values, negated } => {
-                out.push_str(&format!("{} {}in {}", field.text, if *negated { "not " } else { "" }, list(values)));
+            Expr::In {
+                field,
+                values,
+                negated,
+            } => {
+                out.push_str(&format!(
+                    "{} {}in {}",
+                    field.text,
+                    if *negated { "not " } else { "" },
+                    list(values)
+                ));
             }
-            Expr::Contains { field, mode, values } => {
+            Expr::Contains {
+                field,
+                mode,
+                values,
+            } => {
                 let mode = match mode {
                     Contains::Any => "any",
                     Contains::All => "all",
@@ -184,11 +206,23 @@ impl Expr {
             }
             Expr::Known(name) => out.push_str(&format!("known({})", name.text)),
             Expr::Given(name) => out.push_str(&format!("given({})", name.text)),
-            Expr::Count { list, compare, value } => {
-                out.push_str(&format!("count({}) {} {value}", list.text, compare.symbol()));
+            Expr::Count {
+                list,
+                compare,
+                value,
+            } => {
+                out.push_str(&format!(
+                    "count({}) {} {value}",
+                    list.text,
+                    compare.symbol()
+                ));
             }
             Expr::Quantified { all, list, body } => {
-                out.push_str(&format!("{} {} (", if *all { "all" } else { "any" }, list.text));
+                out.push_str(&format!(
+                    "{} {} (",
+                    if *all { "all" } else { "any" },
+                    list.text
+                ));
                 body.write(out, 0);
                 out.push(')');
             }
@@ -197,7 +231,11 @@ impl Expr {
                 inner.write(out, 3);
             }
             Expr::And(items) | Expr::Or(items) => {
-                let (level, word) = if matches!(self, Expr::And(_)) { (2, " and ") } else { (1, " or ") };
+                let (level, word) = if matches!(self, Expr::And(_)) {
+                    (2, " and ")
+                } else {
+                    (1, " or ")
+                };
                 let wrap = parent > level;
                 if wrap {
                     out.push('(');

@@ -48,23 +48,40 @@ fn text(value: Option<&String>) -> u32 {
 }
 
 fn count<T>(items: Option<&Vec<T>>) -> u32 {
-    items.map_or(MISSING | 1, |items| 1 << u32::try_from(items.len()).unwrap_or(u32::MAX).min(MAX_COUNT + 1))
+    items.map_or(MISSING | 1, |items| {
+        1 << u32::try_from(items.len())
+            .unwrap_or(u32::MAX)
+            .min(MAX_COUNT + 1)
+    })
 }
 
 /// The values of a tool entry's fields: name, id, environment, trains on inputs.
 #[inline]
 fn tool_values(tool: &Tool, records: &Records) -> [u32; 4] {
     let (environment, trains) = match tool.tool_id.as_ref().map(|id| records.tools.get(id)) {
-        Some(Some(terms)) => (bit(terms.environment.index()), bit(terms.trains_on_inputs.index())),
+        Some(Some(terms)) => (
+            bit(terms.environment.index()),
+            bit(terms.trains_on_inputs.index()),
+        ),
         // A registered tool whose terms nobody could look up: answers given inline stand,
         // the rest cannot be evaluated.
         Some(None) => (
-            tool.environment.map_or(UNRESOLVED, |value| bit(value.index())),
-            tool.trains_on_inputs.map_or(UNRESOLVED, |value| bit(value.index())),
+            tool.environment
+                .map_or(UNRESOLVED, |value| bit(value.index())),
+            tool.trains_on_inputs
+                .map_or(UNRESOLVED, |value| bit(value.index())),
         ),
-        None => (choice(tool.environment, Some(Environment::Unknown)), answer(tool.trains_on_inputs)),
+        None => (
+            choice(tool.environment, Some(Environment::Unknown)),
+            answer(tool.trains_on_inputs),
+        ),
     };
-    [text(tool.name.as_ref()), text(tool.tool_id.as_ref()), environment, trains]
+    [
+        text(tool.name.as_ref()),
+        text(tool.tool_id.as_ref()),
+        environment,
+        trains,
+    ]
 }
 
 /// The values of a performer entry's fields, in `PERFORMER_SLOTS` order.
@@ -72,10 +89,20 @@ fn tool_values(tool: &Tool, records: &Records) -> [u32; 4] {
 fn performer_values(performer: &Performer, records: &Records) -> [u32; 6] {
     let consent = match performer.consent_id.as_ref() {
         // The record decides; a performer is never matched to a record by name.
-        Some(id) => records.consents.get(id).map_or(UNRESOLVED, |status| bit(status.consent().index())),
+        Some(id) => records
+            .consents
+            .get(id)
+            .map_or(UNRESOLVED, |status| bit(status.consent().index())),
         None => choice(performer.consent, Some(Consent::None)),
     };
-    [1, choice(performer.role, None), answer(performer.living), choice(performer.union, None), consent, text(performer.consent_id.as_ref())]
+    [
+        1,
+        choice(performer.role, None),
+        answer(performer.living),
+        choice(performer.union, None),
+        consent,
+        text(performer.consent_id.as_ref()),
+    ]
 }
 
 /// Fills the slots of a tool entry into `slots` (overwriting that entry's fields).
@@ -87,12 +114,20 @@ pub fn tool_slots(tool: &Tool, records: &Records, slots: &mut Slots) {
 
 /// Fills the slots of a performer entry into `slots`.
 pub fn performer_slots(performer: &Performer, records: &Records, slots: &mut Slots) {
-    for (slot, value) in PERFORMER_SLOTS.into_iter().zip(performer_values(performer, records)) {
+    for (slot, value) in PERFORMER_SLOTS
+        .into_iter()
+        .zip(performer_values(performer, records))
+    {
         slots[slot as usize] = value;
     }
 }
 
-const TOOL_SLOTS: [SlotId; 4] = [SlotId::tool_name, SlotId::tool_id, SlotId::tool_environment, SlotId::tool_trains_on_inputs];
+const TOOL_SLOTS: [SlotId; 4] = [
+    SlotId::tool_name,
+    SlotId::tool_id,
+    SlotId::tool_environment,
+    SlotId::tool_trains_on_inputs,
+];
 const PERFORMER_SLOTS: [SlotId; 6] = [
     SlotId::performer_name,
     SlotId::performer_role,
@@ -105,7 +140,9 @@ const PERFORMER_SLOTS: [SlotId; 6] = [
 /// True when a fact depends on a record nobody could look up (only entry fields can).
 #[inline]
 pub fn has_unresolved(slots: &Slots) -> bool {
-    (slots[SlotId::tool_environment as usize] | slots[SlotId::tool_trains_on_inputs as usize] | slots[SlotId::performer_consent as usize])
+    (slots[SlotId::tool_environment as usize]
+        | slots[SlotId::tool_trains_on_inputs as usize]
+        | slots[SlotId::performer_consent as usize])
         & UNRESOLVED
         != 0
 }
@@ -129,9 +166,13 @@ pub fn slots(intake: &Intake, records: &Records) -> Slots {
     slots[SlotId::tools as usize] = count(intake.tools.as_ref());
     slots[SlotId::training_trains_model as usize] = answer(intake.training.trains_model);
     slots[SlotId::training_data as usize] = list(intake.training.data);
-    slots[SlotId::training_reuse_beyond_production as usize] = answer(intake.training.reuse_beyond_production);
+    slots[SlotId::training_reuse_beyond_production as usize] =
+        answer(intake.training.reuse_beyond_production);
     slots[SlotId::talent_uses as usize] = list(intake.talent.uses);
-    slots[SlotId::talent_exception as usize] = choice(intake.talent.exception, Some(clearance_domain::TalentException::None));
+    slots[SlotId::talent_exception as usize] = choice(
+        intake.talent.exception,
+        Some(clearance_domain::TalentException::None),
+    );
     slots[SlotId::performers as usize] = count(intake.talent.performers.as_ref());
     slots[SlotId::union_work_impact as usize] = answer(intake.union_work_impact);
     slots[SlotId::distribution as usize] = list(intake.distribution);
@@ -149,7 +190,10 @@ pub fn slots(intake: &Intake, records: &Records) -> Slots {
     }
     let mut performers = [0u32; 6];
     for performer in intake.talent.performers.iter().flatten() {
-        for (union, value) in performers.iter_mut().zip(performer_values(performer, records)) {
+        for (union, value) in performers
+            .iter_mut()
+            .zip(performer_values(performer, records))
+        {
             *union |= value;
         }
     }
@@ -166,10 +210,22 @@ mod tests {
 
     #[test]
     fn left_out_values_count_as_their_defaults_and_are_marked() {
-        let intake = Intake { tools: Some(vec![Tool { name: Some("x".into()), ..Tool::default() }]), ..Intake::default() };
+        let intake = Intake {
+            tools: Some(vec![Tool {
+                name: Some("x".into()),
+                ..Tool::default()
+            }]),
+            ..Intake::default()
+        };
         let slots = slots(&intake, Records::none());
-        assert_eq!(slots[SlotId::output_final as usize], bit(Answer::Unsure.index()) | MISSING);
-        assert_eq!(slots[SlotId::tool_environment as usize], bit(Environment::Unknown.index()) | MISSING);
+        assert_eq!(
+            slots[SlotId::output_final as usize],
+            bit(Answer::Unsure.index()) | MISSING
+        );
+        assert_eq!(
+            slots[SlotId::tool_environment as usize],
+            bit(Environment::Unknown.index()) | MISSING
+        );
         assert_eq!(slots[SlotId::inputs as usize], MISSING);
         assert_eq!(slots[SlotId::tools as usize], 1 << 1);
         assert_eq!(slots[SlotId::performers as usize], MISSING | 1);
@@ -177,7 +233,12 @@ mod tests {
 
     #[test]
     fn a_consent_record_decides_and_an_unknown_one_is_unresolved() {
-        let performer = Performer { name: "P".into(), consent: Some(Consent::Written), consent_id: Some("c1".into()), ..Performer::default() };
+        let performer = Performer {
+            name: "P".into(),
+            consent: Some(Consent::Written),
+            consent_id: Some("c1".into()),
+            ..Performer::default()
+        };
         let mut entry = [0u32; SLOT_WIDTH];
         performer_slots(&performer, Records::none(), &mut entry);
         assert_eq!(entry[SlotId::performer_consent as usize], UNRESOLVED);
@@ -185,6 +246,9 @@ mod tests {
         let mut records = Records::default();
         records.consents.insert("c1".into(), ConsentStatus::Void);
         performer_slots(&performer, &records, &mut entry);
-        assert_eq!(entry[SlotId::performer_consent as usize], bit(Consent::None.index()));
+        assert_eq!(
+            entry[SlotId::performer_consent as usize],
+            bit(Consent::None.index())
+        );
     }
 }

@@ -60,14 +60,26 @@ struct Table {
 impl Table {
     fn new(slot: usize, width: Option<u32>) -> Table {
         let states = width.map_or(64, |width| 1usize << (width + 1));
-        Table { slot, width, literals: vec![(0, 0); states].into_boxed_slice() }
+        Table {
+            slot,
+            width,
+            literals: vec![(0, 0); states].into_boxed_slice(),
+        }
     }
 
     /// The slot value a state stands for.
     fn value(&self, state: usize) -> u32 {
         match self.width {
-            None => (if state % 32 < 31 { 1u32 << (state % 32) } else { 0 }) | if state >= 32 { MISSING } else { 0 },
-            Some(width) => (state as u32 & ((1 << width) - 1)) | if state >> width != 0 { MISSING } else { 0 },
+            None => {
+                (if state % 32 < 31 {
+                    1u32 << (state % 32)
+                } else {
+                    0
+                }) | if state >= 32 { MISSING } else { 0 }
+            }
+            Some(width) => {
+                (state as u32 & ((1 << width) - 1)) | if state >> width != 0 { MISSING } else { 0 }
+            }
         }
     }
 
@@ -77,8 +89,13 @@ impl Table {
     #[inline(always)]
     fn lookup(&self, value: u32) -> (u64, u64) {
         let width = self.width.unwrap_or(0);
-        let by_bits = (value & ((1 << width) - 1)) as usize | (((value & MISSING) >> 30) as usize) << width;
-        let index = if self.width.is_none() { state(value) } else { by_bits };
+        let by_bits =
+            (value & ((1 << width) - 1)) as usize | (((value & MISSING) >> 30) as usize) << width;
+        let index = if self.width.is_none() {
+            state(value)
+        } else {
+            by_bits
+        };
         self.literals.get(index).copied().unwrap_or((0, 0))
     }
 }
@@ -91,7 +108,11 @@ fn tabulated(slot: usize) -> Option<Option<u32>> {
         return Some(None);
     }
     let width = field.kind.names().len() as u32;
-    (matches!(field.kind, Kind::List { .. } | Kind::Answer | Kind::Choice { .. }) && (1..=8).contains(&width)).then_some(Some(width))
+    (matches!(
+        field.kind,
+        Kind::List { .. } | Kind::Answer | Kind::Choice { .. }
+    ) && (1..=8).contains(&width))
+    .then_some(Some(width))
 }
 
 /// A test on a slot with several value bits.
@@ -185,7 +206,10 @@ impl Builder<'_> {
                 Some(bit) => merged.extend(Self::one(bit, false)),
                 // Out of literals: keep the disjunction unmerged is not possible here, so give up
                 // on the kernel for this rule by producing too many clauses.
-                None => merged.extend(std::iter::repeat_n(Clause { want: 0, care: 0 }, MAX_CLAUSES + 1)),
+                None => merged.extend(std::iter::repeat_n(
+                    Clause { want: 0, care: 0 },
+                    MAX_CLAUSES + 1,
+                )),
             }
         }
         merged
@@ -193,18 +217,37 @@ impl Builder<'_> {
 
     fn one(bit: u32, negated: bool) -> Vec<Clause> {
         let mask = 1u64 << bit;
-        vec![Clause { want: if negated { 0 } else { mask }, care: mask }]
+        vec![Clause {
+            want: if negated { 0 } else { mask },
+            care: mask,
+        }]
     }
 
     /// The normal form of `node` (negated when `negated`), or `None` when it grows too large.
     fn dnf(&mut self, node: &Node, negated: bool) -> Option<Vec<Clause>> {
         let clauses = match node {
             Node::Const(value) => {
-                if *value != negated { vec![Clause { want: 0, care: 0 }] } else { Vec::new() }
+                if *value != negated {
+                    vec![Clause { want: 0, care: 0 }]
+                } else {
+                    Vec::new()
+                }
             }
-            Node::Any { slot, mask } => Self::one(self.literal(Source::Test { slot: *slot, mask: *mask })?, negated),
+            Node::Any { slot, mask } => Self::one(
+                self.literal(Source::Test {
+                    slot: *slot,
+                    mask: *mask,
+                })?,
+                negated,
+            ),
             // "every value is in `mask`" is "no value outside it".
-            Node::All { slot, mask } => Self::one(self.literal(Source::Test { slot: *slot, mask: crate::schema::outside(*slot, *mask) })?, !negated),
+            Node::All { slot, mask } => Self::one(
+                self.literal(Source::Test {
+                    slot: *slot,
+                    mask: crate::schema::outside(*slot, *mask),
+                })?,
+                !negated,
+            ),
             Node::Term(index) => {
                 let terms = self.terms;
                 self.dnf(&terms.get(*index)?.node, negated)?
@@ -217,14 +260,28 @@ impl Builder<'_> {
                 match mask {
                     0 => Vec::new(),
                     NO => self.dnf(&principle.no, false)?,
-                    UNSURE => product(vec![self.dnf(&principle.no, true)?, self.dnf(&principle.unsure, false)?])?,
-                    YES => product(vec![self.dnf(&principle.no, true)?, self.dnf(&principle.unsure, true)?])?,
+                    UNSURE => product(vec![
+                        self.dnf(&principle.no, true)?,
+                        self.dnf(&principle.unsure, false)?,
+                    ])?,
+                    YES => product(vec![
+                        self.dnf(&principle.no, true)?,
+                        self.dnf(&principle.unsure, true)?,
+                    ])?,
                     m if m == NO | UNSURE => {
-                        let clauses = [self.dnf(&principle.no, false)?, self.dnf(&principle.unsure, false)?].concat();
+                        let clauses = [
+                            self.dnf(&principle.no, false)?,
+                            self.dnf(&principle.unsure, false)?,
+                        ]
+                        .concat();
                         self.merge(clauses)
                     }
                     m if m == NO | YES => {
-                        let clauses = [self.dnf(&principle.no, false)?, self.dnf(&principle.unsure, true)?].concat();
+                        let clauses = [
+                            self.dnf(&principle.no, false)?,
+                            self.dnf(&principle.unsure, true)?,
+                        ]
+                        .concat();
                         self.merge(clauses)
                     }
                     m if m == UNSURE | YES => self.dnf(&principle.no, true)?,
@@ -234,8 +291,15 @@ impl Builder<'_> {
             Node::Not(inner) => self.dnf(inner, !negated)?,
             Node::And(items) | Node::Or(items) => {
                 let conjunction = matches!(node, Node::And(_)) != negated;
-                let parts: Vec<Vec<Clause>> = items.iter().map(|item| self.dnf(item, negated)).collect::<Option<_>>()?;
-                if conjunction { product(parts)? } else { self.merge(parts.into_iter().flatten().collect()) }
+                let parts: Vec<Vec<Clause>> = items
+                    .iter()
+                    .map(|item| self.dnf(item, negated))
+                    .collect::<Option<_>>()?;
+                if conjunction {
+                    product(parts)?
+                } else {
+                    self.merge(parts.into_iter().flatten().collect())
+                }
             }
             Node::Each { .. } => Self::one(self.literal(Source::Walk(node.clone()))?, negated),
         };
@@ -248,7 +312,9 @@ fn simplify(mut clauses: Vec<Clause>) -> Vec<Clause> {
     clauses.sort_by_key(|clause| clause.care.count_ones());
     let mut kept: Vec<Clause> = Vec::with_capacity(clauses.len());
     for clause in clauses {
-        let subsumed = kept.iter().any(|other| other.care & clause.care == other.care && clause.want & other.care == other.want);
+        let subsumed = kept.iter().any(|other| {
+            other.care & clause.care == other.care && clause.want & other.care == other.want
+        });
         if !subsumed {
             kept.push(clause);
         }
@@ -266,7 +332,10 @@ fn product(parts: Vec<Vec<Clause>>) -> Option<Vec<Clause>> {
                 if (left.want ^ right.want) & left.care & right.care != 0 {
                     continue;
                 }
-                next.push(Clause { want: left.want | right.want, care: left.care | right.care });
+                next.push(Clause {
+                    want: left.want | right.want,
+                    care: left.care | right.care,
+                });
             }
         }
         let next = simplify(next);
@@ -300,7 +369,11 @@ fn test_all(tables: &[Table], tests: &[Test], slots: &Slots) -> (u64, u64) {
 /// count or text (lists and the unions over entries hold several).
 fn single_valued(slot: usize) -> bool {
     crate::schema::FIELDS.get(slot).is_some_and(|field| {
-        field.scope == FieldScope::Top && matches!(field.kind, Kind::Answer | Kind::Choice { .. } | Kind::Items | Kind::Text)
+        field.scope == FieldScope::Top
+            && matches!(
+                field.kind,
+                Kind::Answer | Kind::Choice { .. } | Kind::Items | Kind::Text
+            )
     })
 }
 
@@ -308,7 +381,11 @@ impl Kernel {
     /// Compiles a rulebook's rules; `None` when it does not fit the kernel (the tree walker then
     /// decides every intake).
     pub fn compile(terms: &[Term], principles: &[Principle], rules: &[Rule]) -> Option<Kernel> {
-        let mut builder = Builder { sources: Vec::new(), terms, principles };
+        let mut builder = Builder {
+            sources: Vec::new(),
+            terms,
+            principles,
+        };
         let mut clauses = Vec::new();
         let mut words = Vec::new();
         // One-literal clauses of the first 64 rules need no clause check: the literal fires the
@@ -327,7 +404,11 @@ impl Kernel {
                         direct[literal][holds_when] |= 1 << position;
                         continue;
                     }
-                    clauses.push(Placed { want: clause.want, care: clause.care, rule: position as u32 });
+                    clauses.push(Placed {
+                        want: clause.want,
+                        care: clause.care,
+                        rule: position as u32,
+                    });
                 }
             }
             words.push(start..clauses.len());
@@ -337,7 +418,11 @@ impl Kernel {
         for (index, principle) in principles.iter().enumerate().take(32) {
             for (offset, node) in [&principle.no, &principle.unsure].into_iter().enumerate() {
                 for clause in builder.dnf(node, false)? {
-                    principle_clauses.push(Placed { want: clause.want, care: clause.care, rule: (2 * index + offset) as u32 });
+                    principle_clauses.push(Placed {
+                        want: clause.want,
+                        care: clause.care,
+                        rule: (2 * index + offset) as u32,
+                    });
                 }
             }
         }
@@ -355,7 +440,10 @@ impl Kernel {
                 used |= 1 << literal;
             }
         }
-        let principles_only = principle_clauses.iter().fold(0u64, |used, clause| used | clause.care) & !used;
+        let principles_only = principle_clauses
+            .iter()
+            .fold(0u64, |used, clause| used | clause.care)
+            & !used;
         let mut principle_tables: Vec<Table> = Vec::new();
         let mut principle_tests = Vec::new();
         for (index, source) in builder.sources.into_iter().enumerate() {
@@ -386,7 +474,12 @@ impl Kernel {
                         *fired |= fires[usize::from(holds)];
                     }
                 }
-                Source::Test { slot, mask } => tests.push(Test { bit, slot, mask, fires }),
+                Source::Test { slot, mask } => tests.push(Test {
+                    bit,
+                    slot,
+                    mask,
+                    fires,
+                }),
                 Source::Walk(node) => walked.push((bit, node, fires)),
             }
         }
@@ -394,14 +487,32 @@ impl Kernel {
         for (index, rule) in rules.iter().enumerate() {
             tier_rules[rule.tier as usize].insert(index);
         }
-        Some(Kernel { tables, tests, walked, clauses, words, tier_rules, principle_clauses, principle_tables, principle_tests })
+        Some(Kernel {
+            tables,
+            tests,
+            walked,
+            clauses,
+            words,
+            tier_rules,
+            principle_clauses,
+            principle_tables,
+            principle_tests,
+        })
     }
 
     /// The literals of an intake, and the rules that one-literal clauses fire directly.
     fn literals(&self, slots: &Slots, intake: &Intake, records: &Records) -> (u64, u64) {
         let (mut literals, mut direct) = test_all(&self.tables, &self.tests, slots);
         for (bit, node, fires) in &self.walked {
-            let scope = Scope { intake, records, terms: &[], term_reads: &[], principles: &[], principle_reads: &[], lazy_terms: None };
+            let scope = Scope {
+                intake,
+                records,
+                terms: &[],
+                term_reads: &[],
+                principles: &[],
+                principle_reads: &[],
+                lazy_terms: None,
+            };
             let holds = node.eval(slots, &scope, &mut NoTrace) == Truth::True;
             literals |= u64::from(holds) << bit;
             direct |= fires[usize::from(holds)];
@@ -417,7 +528,12 @@ impl Kernel {
     }
 
     /// The decision, and each principle's answer as answer bits (yes 1, no 2, unsure 4).
-    pub fn decide_with_principles(&self, slots: &Slots, intake: &Intake, records: &Records) -> (Tier, RuleSet, [u32; MAX_PRINCIPLES]) {
+    pub fn decide_with_principles(
+        &self,
+        slots: &Slots,
+        intake: &Intake,
+        records: &Records,
+    ) -> (Tier, RuleSet, [u32; MAX_PRINCIPLES]) {
         let (literals, direct) = self.literals(slots, intake, records);
         let (tier, fired) = self.fire(literals, direct);
         let literals = literals | test_all(&self.principle_tables, &self.principle_tests, slots).0;

@@ -100,7 +100,11 @@ pub trait Trace {
 /// The read of one slot by a test with `mask`.
 #[inline(always)]
 fn read_of(slot: usize, mask: u32) -> u128 {
-    let asked = if mask & crate::schema::MISSING != 0 { 1u128 << (64 + slot) } else { 0 };
+    let asked = if mask & crate::schema::MISSING != 0 {
+        1u128 << (64 + slot)
+    } else {
+        0
+    };
     (1u128 << slot) | asked
 }
 
@@ -227,7 +231,14 @@ impl Node {
     }
 }
 
-fn each<T: Trace>(list: ItemList, all: bool, body: &Node, slots: &Slots, scope: &Scope<'_>, trace: &mut T) -> Truth {
+fn each<T: Trace>(
+    list: ItemList,
+    all: bool,
+    body: &Node,
+    slots: &Slots,
+    scope: &Scope<'_>,
+    trace: &mut T,
+) -> Truth {
     let mut entry = *slots;
     let mut result = if all { Truth::True } else { Truth::False };
     let mut visit = |entry: &Slots, trace: &mut T| -> Option<Truth> {
@@ -272,9 +283,9 @@ pub fn static_reads(node: &Node, term_reads: &[u64], principle_reads: &[u64]) ->
         Node::Term(index) => term_reads.get(*index).copied().unwrap_or(0),
         Node::Principle { index, .. } => principle_reads.get(*index).copied().unwrap_or(0),
         Node::Not(inner) => static_reads(inner, term_reads, principle_reads),
-        Node::And(items) | Node::Or(items) => {
-            items.iter().fold(0, |reads, item| reads | static_reads(item, term_reads, principle_reads))
-        }
+        Node::And(items) | Node::Or(items) => items.iter().fold(0, |reads, item| {
+            reads | static_reads(item, term_reads, principle_reads)
+        }),
         Node::Each { list, body, .. } => {
             let list_slot = match list {
                 ItemList::Tools => crate::schema::SlotId::tools,
@@ -291,12 +302,18 @@ pub fn static_asks(node: &Node, term_asks: &[u64], principle_asks: &[u64]) -> u6
     match node {
         Node::Const(_) => 0,
         Node::Any { slot, mask } | Node::All { slot, mask } => {
-            if mask & crate::schema::MISSING != 0 { 1 << slot } else { 0 }
+            if mask & crate::schema::MISSING != 0 {
+                1 << slot
+            } else {
+                0
+            }
         }
         Node::Term(index) => term_asks.get(*index).copied().unwrap_or(0),
         Node::Principle { index, .. } => principle_asks.get(*index).copied().unwrap_or(0),
         Node::Not(inner) => static_asks(inner, term_asks, principle_asks),
-        Node::And(items) | Node::Or(items) => items.iter().fold(0, |asks, item| asks | static_asks(item, term_asks, principle_asks)),
+        Node::And(items) | Node::Or(items) => items.iter().fold(0, |asks, item| {
+            asks | static_asks(item, term_asks, principle_asks)
+        }),
         Node::Each { body, .. } => static_asks(body, term_asks, principle_asks),
     }
 }

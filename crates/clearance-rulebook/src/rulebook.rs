@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use clearance_domain::document::Node as DocumentNode;
 use clearance_domain::intake::parse_intake;
 use clearance_domain::{Records, Tier};
-use clearance_domain::document::Node as DocumentNode;
 
 use crate::program::Node;
 use crate::template::Template;
@@ -172,7 +172,10 @@ impl Rulebook {
                 Ok(intake) => intake,
                 Err(problems) => {
                     for problem in problems.0 {
-                        failures.push(format!("{at}: invalid intake at line {}: {}", problem.span.line, problem.message));
+                        failures.push(format!(
+                            "{at}: invalid intake at line {}: {}",
+                            problem.span.line, problem.message
+                        ));
                     }
                     continue;
                 }
@@ -183,10 +186,17 @@ impl Rulebook {
             {
                 failures.push(format!("{at}: tier is {}, expected {tier}", decision.tier));
             }
-            let fired: Vec<&str> = decision.fired.iter().map(|index| &*self.rules[index].id).collect();
+            let fired: Vec<&str> = decision
+                .fired
+                .iter()
+                .map(|index| &*self.rules[index].id)
+                .collect();
             for id in &test.fires {
                 if !fired.contains(&id.as_str()) {
-                    failures.push(format!("{at}: rule `{id}` did not fire (fired: {})", fired.join(", ")));
+                    failures.push(format!(
+                        "{at}: rule `{id}` did not fire (fired: {})",
+                        fired.join(", ")
+                    ));
                 }
             }
             for id in &test.quiet {

@@ -113,11 +113,17 @@ pub struct Field {
 }
 
 const fn choice<T: Vocabulary>(default: Option<u32>) -> Kind {
-    Kind::Choice { names: T::NAMES, default }
+    Kind::Choice {
+        names: T::NAMES,
+        default,
+    }
 }
 
 const fn list<T: Vocabulary>(unknown: Option<u32>) -> Kind {
-    Kind::List { names: T::NAMES, unknown }
+    Kind::List {
+        names: T::NAMES,
+        unknown,
+    }
 }
 
 macro_rules! fields {
@@ -196,17 +202,23 @@ pub const SLOT_COUNT: usize = FIELDS.len();
 
 /// The field at a top-level path, such as `output.final` or `tools`.
 pub fn top_field(path: &str) -> Option<&'static Field> {
-    FIELDS.iter().find(|field| field.scope == Scope::Top && field.path == path)
+    FIELDS
+        .iter()
+        .find(|field| field.scope == Scope::Top && field.path == path)
 }
 
 /// The field of an entry of `list`, such as `environment` of `tools`.
 pub fn entry_field(list: ItemList, name: &str) -> Option<&'static Field> {
-    FIELDS.iter().find(|field| field.scope == Scope::Entry(list) && field.path == name)
+    FIELDS
+        .iter()
+        .find(|field| field.scope == Scope::Entry(list) && field.path == name)
 }
 
 /// The list of objects at `path`, if it is one.
 pub fn item_list(path: &str) -> Option<ItemList> {
-    [ItemList::Tools, ItemList::Performers].into_iter().find(|list| list.path() == path)
+    [ItemList::Tools, ItemList::Performers]
+        .into_iter()
+        .find(|list| list.path() == path)
 }
 
 /// The full path of a field for messages: `tools[].environment` for entry fields.
@@ -245,7 +257,10 @@ mod tests {
 
     #[test]
     fn entry_fields_resolve_within_their_list() {
-        assert_eq!(entry_field(ItemList::Tools, "environment").map(|f| f.slot), Some(SlotId::tool_environment as usize));
+        assert_eq!(
+            entry_field(ItemList::Tools, "environment").map(|f| f.slot),
+            Some(SlotId::tool_environment as usize)
+        );
         assert_eq!(entry_field(ItemList::Performers, "environment"), None);
         assert_eq!(top_field("environment"), None);
     }

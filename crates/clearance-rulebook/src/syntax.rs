@@ -109,10 +109,30 @@ pub struct TestFile {
     pub span: Span,
 }
 
-const TOP: &[&str] = &["id", "version", "title", "source", "description", "clauses", "actions", "principles", "terms", "rules", "tests"];
+const TOP: &[&str] = &[
+    "id",
+    "version",
+    "title",
+    "source",
+    "description",
+    "clauses",
+    "actions",
+    "principles",
+    "terms",
+    "rules",
+    "tests",
+];
 const CLAUSE: &[&str] = &["title", "text"];
 const PRINCIPLE: &[&str] = &["id", "title", "no", "unsure"];
-const RULE: &[&str] = &["id", "tier", "cite", "description", "when", "reason", "actions"];
+const RULE: &[&str] = &[
+    "id",
+    "tier",
+    "cite",
+    "description",
+    "when",
+    "reason",
+    "actions",
+];
 const TEST: &[&str] = &["name", "intake", "expect"];
 const EXPECT: &[&str] = &["tier", "fires", "quiet"];
 
@@ -127,7 +147,11 @@ struct Reader<'p> {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 impl Reader<'_> {
@@ -138,16 +162,28 @@ impl Reader<'_> {
                     if !known.contains(&entry.key.as_str()) {
                         let hint = did_you_mean(&entry.key, known.iter().copied());
                         self.problems.push(
-                            Problem::new(join(path, &entry.key), entry.key_span, format!("unknown field `{}`{hint}", entry.key))
-                                .with_help(format!("the fields here are: {}", known.join(", "))),
+                            Problem::new(
+                                join(path, &entry.key),
+                                entry.key_span,
+                                format!("unknown field `{}`{hint}", entry.key),
+                            )
+                            .with_help(format!("the fields here are: {}", known.join(", "))),
                         );
                     }
                 }
                 entries
             }
             other => {
-                let what = if path.is_empty() { "the rulebook".to_owned() } else { format!("`{path}`") };
-                self.problems.push(Problem::new(path, node.span, format!("{what} must be a mapping, found {}", other.type_name())));
+                let what = if path.is_empty() {
+                    "the rulebook".to_owned()
+                } else {
+                    format!("`{path}`")
+                };
+                self.problems.push(Problem::new(
+                    path,
+                    node.span,
+                    format!("{what} must be a mapping, found {}", other.type_name()),
+                ));
                 &[]
             }
         }
@@ -155,11 +191,25 @@ impl Reader<'_> {
 
     fn text(&mut self, node: &Node, path: &str) -> Option<Text> {
         match &node.value {
-            Value::String(text) | Value::Number(text) if !text.trim().is_empty() => Some(Located { value: text.clone(), span: node.span }),
-            Value::Bool(flag) => Some(Located { value: flag.to_string(), span: node.span }),
+            Value::String(text) | Value::Number(text) if !text.trim().is_empty() => Some(Located {
+                value: text.clone(),
+                span: node.span,
+            }),
+            Value::Bool(flag) => Some(Located {
+                value: flag.to_string(),
+                span: node.span,
+            }),
             other => {
-                let found = if matches!(other, Value::String(_) | Value::Number(_)) { "empty text" } else { other.type_name() };
-                self.problems.push(Problem::new(path, node.span, format!("`{path}` must be text, found {found}")));
+                let found = if matches!(other, Value::String(_) | Value::Number(_)) {
+                    "empty text"
+                } else {
+                    other.type_name()
+                };
+                self.problems.push(Problem::new(
+                    path,
+                    node.span,
+                    format!("`{path}` must be text, found {found}"),
+                ));
                 None
             }
         }
@@ -167,12 +217,18 @@ impl Reader<'_> {
 
     fn texts(&mut self, node: &Node, path: &str) -> Vec<Text> {
         match &node.value {
-            Value::Seq(items) => {
-                items.iter().enumerate().filter_map(|(position, item)| self.text(item, &format!("{path}[{position}]"))).collect()
-            }
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(position, item)| self.text(item, &format!("{path}[{position}]")))
+                .collect(),
             Value::String(_) => self.text(node, path).into_iter().collect(),
             other => {
-                self.problems.push(Problem::new(path, node.span, format!("`{path}` must be a list, found {}", other.type_name())));
+                self.problems.push(Problem::new(
+                    path,
+                    node.span,
+                    format!("`{path}` must be a list, found {}", other.type_name()),
+                ));
                 Vec::new()
             }
         }
@@ -182,7 +238,11 @@ impl Reader<'_> {
         match &node.value {
             Value::Seq(items) => items,
             other => {
-                self.problems.push(Problem::new(path, node.span, format!("`{path}` must be a list, found {}", other.type_name())));
+                self.problems.push(Problem::new(
+                    path,
+                    node.span,
+                    format!("`{path}` must be a list, found {}", other.type_name()),
+                ));
                 &[]
             }
         }
@@ -192,7 +252,10 @@ impl Reader<'_> {
         let mut pairs = Vec::new();
         if let Value::Map(entries) = &node.value {
             for entry in entries {
-                let key = Located { value: entry.key.clone(), span: entry.key_span };
+                let key = Located {
+                    value: entry.key.clone(),
+                    span: entry.key_span,
+                };
                 if let Some(value) = self.text(&entry.value, &join(path, &entry.key)) {
                     pairs.push((key, value));
                 }
@@ -202,9 +265,13 @@ impl Reader<'_> {
     }
 
     fn rulebook(&mut self, root: &Node) -> RulebookFile {
-        let mut file = RulebookFile { span: root.span, ..RulebookFile::default() };
+        let mut file = RulebookFile {
+            span: root.span,
+            ..RulebookFile::default()
+        };
         if root.value == Value::Null {
-            self.problems.push(Problem::new("", root.span, "the rulebook is empty"));
+            self.problems
+                .push(Problem::new("", root.span, "the rulebook is empty"));
             return file;
         }
         for entry in self.fields(root, "", TOP) {
@@ -225,9 +292,18 @@ impl Reader<'_> {
                 _ => {}
             }
         }
-        for (name, value) in [("id", &file.id), ("version", &file.version), ("title", &file.title), ("source", &file.source)] {
+        for (name, value) in [
+            ("id", &file.id),
+            ("version", &file.version),
+            ("title", &file.title),
+            ("source", &file.source),
+        ] {
             if value.is_none() && !self.problems.0.iter().any(|problem| problem.path == name) {
-                self.problems.push(Problem::new(name, root.span, format!("missing required field `{name}`")));
+                self.problems.push(Problem::new(
+                    name,
+                    root.span,
+                    format!("missing required field `{name}`"),
+                ));
             }
         }
         file
@@ -235,7 +311,14 @@ impl Reader<'_> {
 
     fn mapping_of_texts(&mut self, node: &Node, path: &str) -> Vec<(Text, Text)> {
         if !matches!(node.value, Value::Map(_)) {
-            self.problems.push(Problem::new(path, node.span, format!("`{path}` must be a mapping of names to text, found {}", node.value.type_name())));
+            self.problems.push(Problem::new(
+                path,
+                node.span,
+                format!(
+                    "`{path}` must be a mapping of names to text, found {}",
+                    node.value.type_name()
+                ),
+            ));
             return Vec::new();
         }
         self.pairs(node, path)
@@ -243,14 +326,28 @@ impl Reader<'_> {
 
     fn clauses(&mut self, node: &Node) -> Vec<ClauseFile> {
         let Value::Map(entries) = &node.value else {
-            self.problems.push(Problem::new("clauses", node.span, format!("`clauses` must be a mapping of clause keys, found {}", node.value.type_name())));
+            self.problems.push(Problem::new(
+                "clauses",
+                node.span,
+                format!(
+                    "`clauses` must be a mapping of clause keys, found {}",
+                    node.value.type_name()
+                ),
+            ));
             return Vec::new();
         };
         let mut clauses = Vec::new();
         for entry in entries {
             let path = format!("clauses.{}", entry.key);
-            let key = Located { value: entry.key.clone(), span: entry.key_span };
-            let mut clause = ClauseFile { key, title: None, text: None };
+            let key = Located {
+                value: entry.key.clone(),
+                span: entry.key_span,
+            };
+            let mut clause = ClauseFile {
+                key,
+                title: None,
+                text: None,
+            };
             for field in self.fields(&entry.value, &path, CLAUSE) {
                 let field_path = join(&path, &field.key);
                 match field.key.as_str() {
@@ -260,7 +357,11 @@ impl Reader<'_> {
                 }
             }
             if clause.title.is_none() {
-                self.problems.push(Problem::new(&path, entry.key_span, format!("clause `{}` needs a `title`", entry.key)));
+                self.problems.push(Problem::new(
+                    &path,
+                    entry.key_span,
+                    format!("clause `{}` needs a `title`", entry.key),
+                ));
             }
             clauses.push(clause);
         }
@@ -271,7 +372,13 @@ impl Reader<'_> {
         let mut principles = Vec::new();
         for (position, item) in self.items(node, "principles").iter().enumerate() {
             let path = format!("principles[{position}]");
-            let mut principle = PrincipleFile { id: None, title: None, no: None, unsure: None, span: item.span };
+            let mut principle = PrincipleFile {
+                id: None,
+                title: None,
+                no: None,
+                unsure: None,
+                span: item.span,
+            };
             for field in self.fields(item, &path, PRINCIPLE) {
                 let field_path = join(&path, &field.key);
                 let value = self.text(&field.value, &field_path);
@@ -283,9 +390,17 @@ impl Reader<'_> {
                     _ => {}
                 }
             }
-            for (name, value) in [("id", &principle.id), ("title", &principle.title), ("no", &principle.no)] {
+            for (name, value) in [
+                ("id", &principle.id),
+                ("title", &principle.title),
+                ("no", &principle.no),
+            ] {
                 if value.is_none() {
-                    self.problems.push(Problem::new(join(&path, name), item.span, format!("principle needs `{name}`")));
+                    self.problems.push(Problem::new(
+                        join(&path, name),
+                        item.span,
+                        format!("principle needs `{name}`"),
+                    ));
                 }
             }
             principles.push(principle);
@@ -297,7 +412,16 @@ impl Reader<'_> {
         let mut rules = Vec::new();
         for (position, item) in self.items(node, "rules").iter().enumerate() {
             let path = format!("rules[{position}]");
-            let mut rule = RuleFile { id: None, tier: None, cite: Vec::new(), description: None, when: None, reason: None, actions: Vec::new(), span: item.span };
+            let mut rule = RuleFile {
+                id: None,
+                tier: None,
+                cite: Vec::new(),
+                description: None,
+                when: None,
+                reason: None,
+                actions: Vec::new(),
+                span: item.span,
+            };
             for field in self.fields(item, &path, RULE) {
                 let field_path = join(&path, &field.key);
                 let value = &field.value;
@@ -313,11 +437,16 @@ impl Reader<'_> {
                 }
             }
             let present = |name: &str| {
-                item.value_map().is_some_and(|entries| entries.iter().any(|entry| entry.key == name))
+                item.value_map()
+                    .is_some_and(|entries| entries.iter().any(|entry| entry.key == name))
             };
             for name in ["id", "tier", "cite", "description", "when", "reason"] {
                 if !present(name) {
-                    self.problems.push(Problem::new(join(&path, name), item.span, format!("rule needs `{name}`")));
+                    self.problems.push(Problem::new(
+                        join(&path, name),
+                        item.span,
+                        format!("rule needs `{name}`"),
+                    ));
                 }
             }
             rules.push(rule);
@@ -329,7 +458,14 @@ impl Reader<'_> {
         let mut tests = Vec::new();
         for (position, item) in self.items(node, "tests").iter().enumerate() {
             let path = format!("tests[{position}]");
-            let mut test = TestFile { name: None, intake: None, tier: None, fires: Vec::new(), quiet: Vec::new(), span: item.span };
+            let mut test = TestFile {
+                name: None,
+                intake: None,
+                tier: None,
+                fires: Vec::new(),
+                quiet: Vec::new(),
+                span: item.span,
+            };
             for field in self.fields(item, &path, TEST) {
                 let field_path = join(&path, &field.key);
                 match field.key.as_str() {
@@ -350,7 +486,11 @@ impl Reader<'_> {
                 }
             }
             if test.intake.is_none() {
-                self.problems.push(Problem::new(join(&path, "intake"), item.span, "test needs an `intake`"));
+                self.problems.push(Problem::new(
+                    join(&path, "intake"),
+                    item.span,
+                    "test needs an `intake`",
+                ));
             }
             tests.push(test);
         }

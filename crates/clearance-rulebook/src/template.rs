@@ -77,7 +77,10 @@ pub fn split(template: &str) -> Result<Vec<Piece>, (usize, String)> {
                     }
                 }
                 let Some(end) = end else {
-                    return Err((start, "unclosed `{` in the reason: write `{{` for a brace".into()));
+                    return Err((
+                        start,
+                        "unclosed `{` in the reason: write `{{` for a brace".into(),
+                    ));
                 };
                 if !text.is_empty() {
                     parts.push((start, Ok(std::mem::take(&mut text))));
@@ -88,7 +91,12 @@ pub fn split(template: &str) -> Result<Vec<Piece>, (usize, String)> {
                 parts.push((start + 1 + leading, Err(inner.trim().to_owned())));
                 position = end + 1;
             }
-            ('}', _) => return Err((position, "unmatched `}` in the reason: write `}}` for a brace".into())),
+            ('}', _) => {
+                return Err((
+                    position,
+                    "unmatched `}` in the reason: write `}}` for a brace".into(),
+                ));
+            }
             (c, _) => {
                 text.push(c);
                 position += 1;
@@ -171,7 +179,13 @@ fn show(out: &mut String, field: &Field, value: u32, text: Option<&str>) {
             if value & MISSING != 0 {
                 out.push_str("not given");
             } else {
-                join_into(out, Counted { inner: names(value, field.kind), left: (value & !FLAGS).count_ones() as usize });
+                join_into(
+                    out,
+                    Counted {
+                        inner: names(value, field.kind),
+                        left: (value & !FLAGS).count_ones() as usize,
+                    },
+                );
             }
         }
         Kind::Items => out.push_str(&(value & !FLAGS).trailing_zeros().to_string()),
@@ -222,22 +236,43 @@ impl Template {
                 Part::Text(text) => out.push_str(text),
                 // `{tools}`: the real number of entries (the slot holds it only up to a bound).
                 Part::Field(field) if field.kind == Kind::Items => {
-                    let list = if field.slot == SlotId::performers as usize { ItemList::Performers } else { ItemList::Tools };
+                    let list = if field.slot == SlotId::performers as usize {
+                        ItemList::Performers
+                    } else {
+                        ItemList::Tools
+                    };
                     match entry_count(list, scope.intake) {
                         Some(count) => out.push_str(&count.to_string()),
                         None => out.push_str(NOT_LISTED),
                     }
                 }
-                Part::Field(field) => show(&mut out, field, slots[field.slot], top_text(scope.intake, field)),
+                Part::Field(field) => show(
+                    &mut out,
+                    field,
+                    slots[field.slot],
+                    top_text(scope.intake, field),
+                ),
                 Part::Principle(index) => {
                     let bits = scope.principles.get(*index).copied().unwrap_or(0);
                     out.push_str(names(bits, Kind::Answer).next().unwrap_or("unsure"));
                 }
-                Part::Entries { list, filter, field } => {
+                Part::Entries {
+                    list,
+                    filter,
+                    field,
+                } => {
                     if entry_count(*list, scope.intake).is_none() {
                         out.push_str(NOT_LISTED);
                     } else {
-                        let shown = entries(*list, filter.as_ref(), field, slots, scope.intake, scope.records, scope);
+                        let shown = entries(
+                            *list,
+                            filter.as_ref(),
+                            field,
+                            slots,
+                            scope.intake,
+                            scope.records,
+                            scope,
+                        );
                         join_entries(&mut out, &shown);
                     }
                 }
@@ -248,7 +283,16 @@ impl Template {
 
     /// A first guess at the rendered length, generous enough that most reasons never grow.
     fn capacity(&self) -> usize {
-        self.parts.iter().map(|part| if let Part::Text(text) = part { text.len() } else { 64 }).sum()
+        self.parts
+            .iter()
+            .map(|part| {
+                if let Part::Text(text) = part {
+                    text.len()
+                } else {
+                    64
+                }
+            })
+            .sum()
     }
 }
 
@@ -269,7 +313,11 @@ fn join_entries(out: &mut String, items: &[Shown<'_>]) {
     }
     for (position, item) in items.iter().enumerate() {
         if position > 0 {
-            out.push_str(if position + 1 == items.len() { " and " } else { ", " });
+            out.push_str(if position + 1 == items.len() {
+                " and "
+            } else {
+                ", "
+            });
         }
         let quote = item.name && (several || item.text.contains(','));
         if quote {
@@ -295,7 +343,8 @@ fn entries<'a>(
     let mut shown: Vec<Shown<'a>> = Vec::new();
     let is_text = field.kind == Kind::Text;
     let mut keep = |entry: &Slots, text: Option<Cow<'a, str>>, name: bool| {
-        let matches = filter.is_none_or(|filter| filter.eval(entry, scope, &mut NoTrace) == Truth::True);
+        let matches =
+            filter.is_none_or(|filter| filter.eval(entry, scope, &mut NoTrace) == Truth::True);
         if matches {
             let given = text.is_some();
             let value: Cow<'a, str> = match (is_text, text) {
@@ -307,7 +356,10 @@ fn entries<'a>(
                 }
             };
             if !shown.iter().any(|seen| seen.text == value) {
-                shown.push(Shown { text: value, name: is_text && name && given });
+                shown.push(Shown {
+                    text: value,
+                    name: is_text && name && given,
+                });
             }
         }
     };
@@ -319,7 +371,11 @@ fn entries<'a>(
                     // A tool without a name is shown by its id, or by its place in the list.
                     match tool.name.as_ref().or(tool.tool_id.as_ref()) {
                         Some(label) => keep(&entry, Some(Cow::Borrowed(label)), true),
-                        None => keep(&entry, Some(Cow::Owned(format!("tool {}", position + 1))), false),
+                        None => keep(
+                            &entry,
+                            Some(Cow::Owned(format!("tool {}", position + 1))),
+                            false,
+                        ),
                     }
                 } else {
                     keep(&entry, tool.tool_id.as_deref().map(Cow::Borrowed), true);
@@ -351,33 +407,53 @@ mod tests {
 
     /// The reason each placeholder renders for an intake, in rule order.
     fn render(placeholders: &[&str], intake: &str) -> Vec<String> {
-        let mut source = String::from("id: t\nversion: 0.1.0\ntitle: T\nsource: S\nclauses:\n  c:1: { title: A clause }\nrules:\n");
+        let mut source = String::from(
+            "id: t\nversion: 0.1.0\ntitle: T\nsource: S\nclauses:\n  c:1: { title: A clause }\nrules:\n",
+        );
         for (index, placeholder) in placeholders.iter().enumerate() {
             source.push_str(&format!(
                 "  - {{ id: r{index}, tier: notify, cite: [c:1], description: D, when: \"true\", reason: \"{placeholder}\" }}\n"
             ));
         }
-        let Ok(rulebook) = load("t.yaml", &source) else { return vec![format!("the rulebook does not load: {source}")] };
-        let Ok(intake) = Document::parse(intake).and_then(|document| parse_intake(&document.root)) else {
+        let Ok(rulebook) = load("t.yaml", &source) else {
+            return vec![format!("the rulebook does not load: {source}")];
+        };
+        let Ok(intake) = Document::parse(intake).and_then(|document| parse_intake(&document.root))
+        else {
             return vec!["the intake does not parse".to_owned()];
         };
         let evaluation = evaluate(&[&rulebook], &intake, Records::none(), Options::default());
         (0..placeholders.len())
             .map(|index| {
                 let id = format!("r{index}");
-                evaluation.findings.iter().find(|finding| *finding.rule == *id).map_or_else(String::new, |finding| finding.reason.to_string())
+                evaluation
+                    .findings
+                    .iter()
+                    .find(|finding| *finding.rule == *id)
+                    .map_or_else(String::new, |finding| finding.reason.to_string())
             })
             .collect()
     }
 
-    const PLACEHOLDERS: [&str; 5] =
-        ["{tools}", "{tools.name}", "{tools.environment}", "{tools[environment == consumer].name}", "{talent.performers.name}"];
+    const PLACEHOLDERS: [&str; 5] = [
+        "{tools}",
+        "{tools.name}",
+        "{tools.environment}",
+        "{tools[environment == consumer].name}",
+        "{talent.performers.name}",
+    ];
 
     #[test]
     fn a_list_left_out_is_not_listed_and_an_empty_one_is_none() {
-        assert_eq!(render(&PLACEHOLDERS, "title: T\nproduction: P\n"), ["not listed"; 5]);
         assert_eq!(
-            render(&PLACEHOLDERS, "title: T\nproduction: P\ntools: []\ntalent: { performers: [] }\n"),
+            render(&PLACEHOLDERS, "title: T\nproduction: P\n"),
+            ["not listed"; 5]
+        );
+        assert_eq!(
+            render(
+                &PLACEHOLDERS,
+                "title: T\nproduction: P\ntools: []\ntalent: { performers: [] }\n"
+            ),
             ["0", "none", "none", "none", "none"]
         );
         // Entries, none of which meets the filter.
@@ -399,12 +475,17 @@ mod tests {
             ]
         );
         let intake = "title: T\nproduction: P\ntools: [{ name: \"Consumer chatbot, free tier\", environment: consumer }]\n";
-        assert_eq!(render(&PLACEHOLDERS[1..2], intake), ["“Consumer chatbot, free tier”"]);
+        assert_eq!(
+            render(&PLACEHOLDERS[1..2], intake),
+            ["“Consumer chatbot, free tier”"]
+        );
     }
 
     #[test]
     fn counts_are_not_capped() {
-        let tools: Vec<String> = (0..40).map(|index| format!("{{ name: tool{index} }}")).collect();
+        let tools: Vec<String> = (0..40)
+            .map(|index| format!("{{ name: tool{index} }}"))
+            .collect();
         let intake = format!("title: T\nproduction: P\ntools: [{}]\n", tools.join(", "));
         assert_eq!(render(&PLACEHOLDERS[..1], &intake), ["40"]);
     }

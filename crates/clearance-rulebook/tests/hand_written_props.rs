@@ -1,10 +1,10 @@
 //! Properties of the hand-written reference semantics (`clearance_rulebook::hand_written`) over
 //! random intakes, and a check that the random intakes reach every tier.
 
-#[path = "support/arbitrary.rs"]
-mod arbitrary;
 #[path = "support/answers.rs"]
 mod answers;
+#[path = "support/arbitrary.rs"]
+mod arbitrary;
 
 use clearance_domain::{Answer, Tier};
 use clearance_rulebook::hand_written::decide;

@@ -1,12 +1,15 @@
 //! Properties of the engine over random intakes, and the differential check against the
 //! hand-written reference semantics (`clearance_rulebook::hand_written`).
 
-#![expect(clippy::panic, reason = "a test that cannot load its rulebook fails by panicking")]
+#![expect(
+    clippy::panic,
+    reason = "a test that cannot load its rulebook fails by panicking"
+)]
 
-#[path = "support/arbitrary.rs"]
-mod arbitrary;
 #[path = "support/answers.rs"]
 mod answers;
+#[path = "support/arbitrary.rs"]
+mod arbitrary;
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -19,7 +22,9 @@ use proptest::prelude::*;
 
 fn reference() -> &'static Rulebook {
     static REFERENCE: OnceLock<Rulebook> = OnceLock::new();
-    REFERENCE.get_or_init(|| embedded::reference().unwrap_or_else(|error| panic!("reference rulebook: {error}")))
+    REFERENCE.get_or_init(|| {
+        embedded::reference().unwrap_or_else(|error| panic!("reference rulebook: {error}"))
+    })
 }
 
 fn tier(intake: &Intake) -> Tier {
@@ -32,8 +37,14 @@ fn every_single_change(intake: &Intake) -> Vec<Change> {
     for field in FIELDS.iter().filter(|field| field.changeable) {
         let entries: Vec<Option<usize>> = match field.scope {
             Scope::Top => vec![None],
-            Scope::Entry(ItemList::Tools) => (0..intake.tools.as_ref().map_or(0, Vec::len)).map(Some).collect(),
-            Scope::Entry(ItemList::Performers) => (0..intake.talent.performers.as_ref().map_or(0, Vec::len)).map(Some).collect(),
+            Scope::Entry(ItemList::Tools) => (0..intake.tools.as_ref().map_or(0, Vec::len))
+                .map(Some)
+                .collect(),
+            Scope::Entry(ItemList::Performers) => {
+                (0..intake.talent.performers.as_ref().map_or(0, Vec::len))
+                    .map(Some)
+                    .collect()
+            }
         };
         for entry in entries {
             for index in 0..field.kind.names().len() as u32 {
@@ -41,7 +52,11 @@ fn every_single_change(intake: &Intake) -> Vec<Change> {
                     Kind::List { .. } => ChangeOp::Remove(index),
                     _ => ChangeOp::Set(index),
                 };
-                changes.push(Change { slot: field.slot, entry, op });
+                changes.push(Change {
+                    slot: field.slot,
+                    entry,
+                    op,
+                });
             }
         }
     }
@@ -205,11 +220,19 @@ fn a_deliberately_wrong_rule_is_caught_by_the_differential_check() {
         "  - id: confidentiality.sensitive-input-into-training-tool\n    tier: approval",
         1,
     );
-    assert_ne!(source, embedded::SOURCES[0].1, "the rule to weaken was not found");
-    let wrong = clearance_rulebook::load("wrong.yaml", &source).unwrap_or_else(|error| panic!("{error}"));
+    assert_ne!(
+        source,
+        embedded::SOURCES[0].1,
+        "the rule to weaken was not found"
+    );
+    let wrong =
+        clearance_rulebook::load("wrong.yaml", &source).unwrap_or_else(|error| panic!("{error}"));
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let result = runner.run(&arbitrary::intake(), |intake| {
-        prop_assert_eq!(wrong.decide(&intake, Records::none()).tier, hand_written::decide(&intake).tier);
+        prop_assert_eq!(
+            wrong.decide(&intake, Records::none()).tier,
+            hand_written::decide(&intake).tier
+        );
         Ok(())
     });
     assert!(result.is_err(), "the weakened rule went unnoticed");

@@ -15,7 +15,10 @@ use clearance_rulebook::{Evaluation, Options, embedded, evaluate};
 
 fn field<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     match &node.value {
-        Value::Map(entries) => entries.iter().find(|entry| entry.key == key).map(|entry| &entry.value),
+        Value::Map(entries) => entries
+            .iter()
+            .find(|entry| entry.key == key)
+            .map(|entry| &entry.value),
         _ => None,
     }
 }
@@ -54,7 +57,9 @@ fn check(path: &Path) -> Vec<String> {
         Err(problems) => return vec![format!("{name}: {problems:?}")],
     };
     let root = &document.root;
-    let Some(intake_node) = field(root, "intake") else { return vec![format!("{name}: no intake")] };
+    let Some(intake_node) = field(root, "intake") else {
+        return vec![format!("{name}: no intake")];
+    };
     let intake = match parse_intake(intake_node) {
         Ok(intake) => intake,
         Err(problems) => return vec![format!("{name}: invalid intake {problems:?}")],
@@ -63,14 +68,25 @@ fn check(path: &Path) -> Vec<String> {
         Ok(rulebook) => rulebook,
         Err(error) => return vec![format!("reference rulebook: {error}")],
     };
-    let evaluation: Evaluation = evaluate(&[&reference], &intake, Records::none(), Options::default());
-    let Some(expect) = field(root, "expect") else { return vec![format!("{name}: no expect")] };
+    let evaluation: Evaluation =
+        evaluate(&[&reference], &intake, Records::none(), Options::default());
+    let Some(expect) = field(root, "expect") else {
+        return vec![format!("{name}: no expect")];
+    };
     let mut failures = Vec::new();
-    let cited: BTreeSet<&str> = evaluation.findings.iter().flat_map(|finding| finding.citations.iter().map(|key| &**key)).collect();
+    let cited: BTreeSet<&str> = evaluation
+        .findings
+        .iter()
+        .flat_map(|finding| finding.citations.iter().map(|key| &**key))
+        .collect();
     if let Some(tier) = field(expect, "tier") {
         let expected = Tier::from_name(&scalar(tier));
         if expected != Some(evaluation.tier) {
-            failures.push(format!("{name}: tier {} expected {}", evaluation.tier, scalar(tier)));
+            failures.push(format!(
+                "{name}: tier {} expected {}",
+                evaluation.tier,
+                scalar(tier)
+            ));
         }
     }
     for key in strings(field(expect, "cites")) {
@@ -83,19 +99,32 @@ fn check(path: &Path) -> Vec<String> {
             failures.push(format!("{name}: `{key}` is cited but must not be"));
         }
     }
-    if let Some(Node { value: Value::Map(entries), .. }) = field(expect, "principles") {
+    if let Some(Node {
+        value: Value::Map(entries),
+        ..
+    }) = field(expect, "principles")
+    {
         let principles = evaluation.principles.clone().unwrap_or_default();
         for entry in entries {
-            let actual = principles.get(entry.key.as_str()).map(|answer| answer.to_string());
+            let actual = principles
+                .get(entry.key.as_str())
+                .map(|answer| answer.to_string());
             if actual.as_deref() != Some(scalar(&entry.value).as_str()) {
-                failures.push(format!("{name}: principle {} is {actual:?}, expected {}", entry.key, scalar(&entry.value)));
+                failures.push(format!(
+                    "{name}: principle {} is {actual:?}, expected {}",
+                    entry.key,
+                    scalar(&entry.value)
+                ));
             }
         }
     }
     let unanswered = strings(field(expect, "unanswered"));
     for path in &unanswered {
         if !evaluation.unanswered.iter().any(|seen| seen == path) {
-            failures.push(format!("{name}: `{path}` not in unanswered {:?}", evaluation.unanswered));
+            failures.push(format!(
+                "{name}: `{path}` not in unanswered {:?}",
+                evaluation.unanswered
+            ));
         }
     }
     // Every finding cites at least one clause of the rulebook.
@@ -108,12 +137,30 @@ fn check(path: &Path) -> Vec<String> {
 }
 
 fn run(folder: &str, at_least: usize) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios").join(folder);
-    let mut files: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|entry| entry.path()).filter(|path| path.extension().is_some_and(|ext| ext == "yaml")).collect();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/scenarios")
+        .join(folder);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
     files.sort();
-    assert!(files.len() >= at_least, "expected at least {at_least} scenarios in {}, found {}", dir.display(), files.len());
+    assert!(
+        files.len() >= at_least,
+        "expected at least {at_least} scenarios in {}, found {}",
+        dir.display(),
+        files.len()
+    );
     let failures: Vec<String> = files.iter().flat_map(|path| check(path)).collect();
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

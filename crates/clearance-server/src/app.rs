@@ -31,7 +31,15 @@ pub async fn open_store(config: &Config) -> Result<Store> {
         Database::Url(url) => Store::open(url).await,
         Database::DataDir(dir) => Store::open_data_dir(dir).await,
     };
-    store.with_context(|| format!("cannot open the database ({})", config.redacted().database_url.unwrap_or_else(|| config.data_dir.display().to_string())))
+    store.with_context(|| {
+        format!(
+            "cannot open the database ({})",
+            config
+                .redacted()
+                .database_url
+                .unwrap_or_else(|| config.data_dir.display().to_string())
+        )
+    })
 }
 
 /// The running service's parts.
@@ -51,7 +59,9 @@ impl Service {
         for task in &self.background {
             task.abort();
         }
-        let Service { state, batch_task, .. } = self;
+        let Service {
+            state, batch_task, ..
+        } = self;
         state.batcher.stop();
         let _ = tokio::time::timeout(Duration::from_secs(30), batch_task).await;
         state.store.close().await;
@@ -76,14 +86,39 @@ pub async fn load_rulebooks(store: &Store, now: i64) -> Result<HashMap<String, A
         if active.iter().any(|stored| stored.id == id) {
             continue;
         }
-        let source = embedded::SOURCES.iter().find(|(known, _)| *known == id).map(|(_, source)| *source).unwrap_or_default();
-        let rulebook = clearance_rulebook::load(id, source).map_err(|error| anyhow::anyhow!("embedded rulebook {id}: {} problems", error.problems.0.len()))?;
-        store.save_rulebook(id, &rulebook.version, &rulebook.digest, source, true, None, now).await?;
+        let source = embedded::SOURCES
+            .iter()
+            .find(|(known, _)| *known == id)
+            .map(|(_, source)| *source)
+            .unwrap_or_default();
+        let rulebook = clearance_rulebook::load(id, source).map_err(|error| {
+            anyhow::anyhow!(
+                "embedded rulebook {id}: {} problems",
+                error.problems.0.len()
+            )
+        })?;
+        store
+            .save_rulebook(
+                id,
+                &rulebook.version,
+                &rulebook.digest,
+                source,
+                true,
+                None,
+                now,
+            )
+            .await?;
     }
     let mut loaded = HashMap::new();
     for stored in store.active_rulebooks().await? {
-        let rulebook = clearance_rulebook::load(&stored.id, &stored.source)
-            .map_err(|error| anyhow::anyhow!("stored rulebook {} {} no longer loads: {} problems", stored.id, stored.version, error.problems.0.len()))?;
+        let rulebook = clearance_rulebook::load(&stored.id, &stored.source).map_err(|error| {
+            anyhow::anyhow!(
+                "stored rulebook {} {} no longer loads: {} problems",
+                stored.id,
+                stored.version,
+                error.problems.0.len()
+            )
+        })?;
         loaded.insert(stored.id.clone(), Arc::new(rulebook));
     }
     Ok(loaded)
@@ -96,9 +131,13 @@ pub async fn start(config: Config) -> Result<Service> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let store = open_store(&config).await?;
     let key_path = config.signing_key_path();
-    let signer = SigningKey::load_or_generate(&key_path).with_context(|| format!("audit signing key {}", key_path.display()))?;
+    let signer = SigningKey::load_or_generate(&key_path)
+        .with_context(|| format!("audit signing key {}", key_path.display()))?;
     let rulebooks = load_rulebooks(&store, now()).await?;
-    let last_checkpoint = store.latest_checkpoint().await?.map_or(0, |signed| signed.checkpoint.size);
+    let last_checkpoint = store
+        .latest_checkpoint()
+        .await?
+        .map_or(0, |signed| signed.checkpoint.size);
     let (batcher, batch_task) = Batcher::start(store.clone(), config.batch_max, now);
     let state: Shared = Arc::new(AppState {
         store,
@@ -117,7 +156,12 @@ pub async fn start(config: Config) -> Result<Service> {
         tokio::spawn(crate::webhooks::dispatch(state.clone())),
         tokio::spawn(crate::reevaluate::expire_approvals(state.clone())),
     ];
-    Ok(Service { router, state, batch_task, background })
+    Ok(Service {
+        router,
+        state,
+        batch_task,
+        background,
+    })
 }
 
 /// The OpenAPI document's frame (paths come from the routers).
@@ -133,10 +177,18 @@ struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+        use utoipa::openapi::security::{
+            HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
-        openapi.security = Some(vec![SecurityRequirement::new("token", Vec::<String>::new())]);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        openapi.security = Some(vec![SecurityRequirement::new(
+            "token",
+            Vec::<String>::new(),
+        )]);
     }
 }
 
@@ -150,7 +202,10 @@ pub fn router(state: Shared) -> Router {
         .merge(routes::audit::routes())
         .split_for_parts();
     let document = Arc::new(openapi);
-    let limit = state.config.max_body_bytes.max(state.config.max_attachment_bytes);
+    let limit = state
+        .config
+        .max_body_bytes
+        .max(state.config.max_attachment_bytes);
     Router::new()
         .merge(api)
         .merge(routes::meta::routes(document))
@@ -166,12 +221,16 @@ pub fn router(state: Shared) -> Router {
 async fn track(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().to_string();
-    let route = request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
     let labels = [("method", method), ("route", route), ("status", status)];
     metrics::counter!("clearance_http_requests_total", &labels).increment(1);
-    metrics::histogram!("clearance_http_request_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
+    metrics::histogram!("clearance_http_request_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
     response
 }
 
@@ -202,7 +261,10 @@ pub async fn shutdown_signal() {
 /// batch, closes the database.
 pub async fn serve(service: Service, listener: tokio::net::TcpListener) -> Result<()> {
     let router = service.router.clone();
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("the HTTP server failed")?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the HTTP server failed")?;
     service.shutdown().await;
     Ok(())
 }

@@ -29,16 +29,25 @@ pub async fn checkpoint(state: &AppState) -> Result<SignedCheckpoint, ApiError> 
     {
         return Ok(latest);
     }
-    let signed = state.signer.sign(Checkpoint { origin: state.config.audit_origin.clone(), size, root, timestamp_ms: state.now() });
+    let signed = state.signer.sign(Checkpoint {
+        origin: state.config.audit_origin.clone(),
+        size,
+        root,
+        timestamp_ms: state.now(),
+    });
     state.store.save_checkpoint(&signed).await?;
-    state.last_checkpoint.store(size, std::sync::atomic::Ordering::Relaxed);
+    state
+        .last_checkpoint
+        .store(size, std::sync::atomic::Ordering::Relaxed);
     Ok(signed)
 }
 
 /// Signs a checkpoint when `checkpoint_every` entries were added since the last one.
 pub async fn maybe_checkpoint(state: &AppState, latest_index: i64) -> Result<(), ApiError> {
     let size = u64::try_from(latest_index + 1).unwrap_or(0);
-    let last = state.last_checkpoint.load(std::sync::atomic::Ordering::Relaxed);
+    let last = state
+        .last_checkpoint
+        .load(std::sync::atomic::Ordering::Relaxed);
     if size >= last + state.config.checkpoint_every {
         checkpoint(state).await?;
     }
@@ -50,11 +59,15 @@ pub async fn maybe_checkpoint(state: &AppState, latest_index: i64) -> Result<(),
 pub async fn checkpoint_if_due(state: &AppState) {
     match state.store.tree_head().await {
         Ok((size, _)) => {
-            if let Err(error) = maybe_checkpoint(state, i64::try_from(size).unwrap_or(i64::MAX) - 1).await {
+            if let Err(error) =
+                maybe_checkpoint(state, i64::try_from(size).unwrap_or(i64::MAX) - 1).await
+            {
                 tracing::warn!(error = %error, "cannot sign an audit checkpoint after a write");
             }
         }
-        Err(error) => tracing::warn!(error = %error, "cannot read the audit tree head after a write"),
+        Err(error) => {
+            tracing::warn!(error = %error, "cannot read the audit tree head after a write")
+        }
     }
 }
 
@@ -75,7 +88,9 @@ pub struct InclusionProof {
 /// The proof that entry `index` is in the log, against the latest checkpoint (one is signed
 /// first when the latest does not cover the entry yet).
 pub async fn inclusion(state: &AppState, index: i64) -> Result<InclusionProof, ApiError> {
-    let Some(entry) = state.store.audit_entry(index).await? else { return Err(ApiError::not_found(format!("audit entry {index}"))) };
+    let Some(entry) = state.store.audit_entry(index).await? else {
+        return Err(ApiError::not_found(format!("audit entry {index}")));
+    };
     let mut signed = match state.store.latest_checkpoint().await? {
         Some(latest) => latest,
         None => checkpoint(state).await?,
@@ -84,8 +99,14 @@ pub async fn inclusion(state: &AppState, index: i64) -> Result<InclusionProof, A
         signed = checkpoint(state).await?;
     }
     let leaves = state.store.audit_leaves(signed.checkpoint.size).await?;
-    let proof = clearance_audit::inclusion_proof(&leaves, u64::try_from(index).unwrap_or(0)).map_err(|error| ApiError::Internal(error.into()))?;
-    Ok(InclusionProof { entry, checkpoint: signed, proof: proof.iter().map(hex::encode).collect(), public_key: state.signer.verifying_key().to_hex() })
+    let proof = clearance_audit::inclusion_proof(&leaves, u64::try_from(index).unwrap_or(0))
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    Ok(InclusionProof {
+        entry,
+        checkpoint: signed,
+        proof: proof.iter().map(hex::encode).collect(),
+        public_key: state.signer.verifying_key().to_hex(),
+    })
 }
 
 /// A consistency proof between two checkpoints.
@@ -107,16 +128,32 @@ pub struct ConsistencyProof {
 /// checkpoint sizes, so both roots are signed).
 pub async fn consistency(store: &Store, from: u64, to: u64) -> Result<ConsistencyProof, ApiError> {
     let checkpoints = store.checkpoints().await?;
-    let root_at = |size: u64| checkpoints.iter().find(|signed| signed.checkpoint.size == size).map(|signed| signed.checkpoint.root);
+    let root_at = |size: u64| {
+        checkpoints
+            .iter()
+            .find(|signed| signed.checkpoint.size == size)
+            .map(|signed| signed.checkpoint.root)
+    };
     let (Some(from_root), Some(to_root)) = (root_at(from), root_at(to)) else {
-        return Err(ApiError::NotFound(format!("no checkpoints of sizes {from} and {to}: both must be checkpoint sizes")));
+        return Err(ApiError::NotFound(format!(
+            "no checkpoints of sizes {from} and {to}: both must be checkpoint sizes"
+        )));
     };
     if from > to {
-        return Err(ApiError::BadRequest("`from` must not be larger than `to`".to_owned()));
+        return Err(ApiError::BadRequest(
+            "`from` must not be larger than `to`".to_owned(),
+        ));
     }
     let leaves = store.audit_leaves(to).await?;
-    let proof = clearance_audit::consistency_proof(&leaves, from).map_err(|error| ApiError::Internal(error.into()))?;
-    Ok(ConsistencyProof { from, to, from_root: hex::encode(from_root), to_root: hex::encode(to_root), proof: proof.iter().map(hex::encode).collect() })
+    let proof = clearance_audit::consistency_proof(&leaves, from)
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    Ok(ConsistencyProof {
+        from,
+        to,
+        from_root: hex::encode(from_root),
+        to_root: hex::encode(to_root),
+        proof: proof.iter().map(hex::encode).collect(),
+    })
 }
 
 /// What `clearance audit export` writes: everything a third party needs to verify offline.
@@ -134,7 +171,9 @@ pub struct Export {
 pub async fn export(store: &Store, public_key: &VerifyingKey) -> Result<Export, ApiError> {
     let mut entries = Vec::new();
     loop {
-        let page = store.audit_entries(i64::try_from(entries.len()).unwrap_or(i64::MAX), 10_000).await?;
+        let page = store
+            .audit_entries(i64::try_from(entries.len()).unwrap_or(i64::MAX), 10_000)
+            .await?;
         if page.is_empty() {
             break;
         }
@@ -148,7 +187,11 @@ pub async fn export(store: &Store, public_key: &VerifyingKey) -> Result<Export, 
             break;
         }
     }
-    Ok(Export { public_key: public_key.to_hex(), entries, checkpoints: store.checkpoints().await? })
+    Ok(Export {
+        public_key: public_key.to_hex(),
+        entries,
+        checkpoints: store.checkpoints().await?,
+    })
 }
 
 /// The outcome of a verification.
@@ -166,12 +209,19 @@ pub struct Report {
 /// every checkpoint signed by `key` with the root of the entries up to its size, and (when given)
 /// the store's own tree head equal to the recomputed root.
 pub fn verify(export: &Export, key: &VerifyingKey, tree_head: Option<(u64, Hash)>) -> Report {
-    let mut report = Report { entries: 0, checkpoints: 0, problem: None };
+    let mut report = Report {
+        entries: 0,
+        checkpoints: 0,
+        problem: None,
+    };
     let mut checkpoints: Vec<&SignedCheckpoint> = export.checkpoints.iter().collect();
     checkpoints.sort_by_key(|signed| signed.checkpoint.size);
     for signed in &checkpoints {
         if let Err(error) = key.verify(signed) {
-            report.problem = Some(format!("checkpoint of size {} fails its signature check: {error}", signed.checkpoint.size));
+            report.problem = Some(format!(
+                "checkpoint of size {} fails its signature check: {error}",
+                signed.checkpoint.size
+            ));
             return report;
         }
     }
@@ -183,7 +233,9 @@ pub fn verify(export: &Export, key: &VerifyingKey, tree_head: Option<(u64, Hash)
                 break;
             }
             report.checkpoints += 1;
-            if signed.checkpoint.size == frontier.size() && signed.checkpoint.root != frontier.root() {
+            if signed.checkpoint.size == frontier.size()
+                && signed.checkpoint.root != frontier.root()
+            {
                 return Some(format!(
                     "checkpoint of size {} is signed over root {} but the entries give {}: an entry before index {} was changed",
                     signed.checkpoint.size,
@@ -204,9 +256,15 @@ pub fn verify(export: &Export, key: &VerifyingKey, tree_head: Option<(u64, Hash)
         let expected = i64::try_from(position).unwrap_or(i64::MAX);
         if entry.index != expected {
             report.problem = Some(if entry.index > expected {
-                format!("entry {expected} is missing (deleted): the next stored entry is {}", entry.index)
+                format!(
+                    "entry {expected} is missing (deleted): the next stored entry is {}",
+                    entry.index
+                )
             } else {
-                format!("entry {} appears out of order or twice, where entry {expected} was expected", entry.index)
+                format!(
+                    "entry {} appears out of order or twice, where entry {expected} was expected",
+                    entry.index
+                )
             });
             return report;
         }
@@ -226,14 +284,20 @@ pub fn verify(export: &Export, key: &VerifyingKey, tree_head: Option<(u64, Hash)
         }
     }
     if let Some(signed) = next_checkpoint.next() {
-        report.problem =
-            Some(format!("checkpoint of size {} covers more entries than the log holds ({}): entries were deleted", signed.checkpoint.size, frontier.size()));
+        report.problem = Some(format!(
+            "checkpoint of size {} covers more entries than the log holds ({}): entries were deleted",
+            signed.checkpoint.size,
+            frontier.size()
+        ));
         return report;
     }
     if let Some((size, root)) = tree_head
         && (size != frontier.size() || root != frontier.root())
     {
-        report.problem = Some(format!("the stored tree head (size {size}) does not match the entries (size {}): the log was altered", frontier.size()));
+        report.problem = Some(format!(
+            "the stored tree head (size {size}) does not match the entries (size {}): the log was altered",
+            frontier.size()
+        ));
     }
     report
 }

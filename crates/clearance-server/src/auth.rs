@@ -45,12 +45,20 @@ impl Caller {
 
     /// 403 unless an admin.
     pub fn require_admin(&self) -> Result<(), ApiError> {
-        if self.is_admin() { Ok(()) } else { Err(ApiError::Forbidden("only an admin can do this".to_owned())) }
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("only an admin can do this".to_owned()))
+        }
     }
 
     /// The caller's access to a production. Someone who is not a member gets 404, exactly as
     /// for a production that does not exist: membership is not disclosed.
-    pub async fn production_access(&self, state: &Shared, production_id: i64) -> Result<Access, ApiError> {
+    pub async fn production_access(
+        &self,
+        state: &Shared,
+        production_id: i64,
+    ) -> Result<Access, ApiError> {
         if self.is_admin() {
             return if state.store.production(production_id).await?.is_some() {
                 Ok(Access::Admin)
@@ -59,7 +67,9 @@ impl Caller {
             };
         }
         match state.store.capacity(production_id, self.person.id).await? {
-            Some(capacity) if role_allows(self.person.role, capacity) => Ok(Access::Member(capacity)),
+            Some(capacity) if role_allows(self.person.role, capacity) => {
+                Ok(Access::Member(capacity))
+            }
             _ => Err(ApiError::not_found(format!("production {production_id}"))),
         }
     }
@@ -68,14 +78,20 @@ impl Caller {
 /// A membership counts only in the capacity matching the person's role (a representative added
 /// to a production by mistake does not become its partner).
 fn role_allows(role: Role, capacity: Capacity) -> bool {
-    matches!((role, capacity), (Role::Reviewer, Capacity::Reviewer) | (Role::Partner, Capacity::Partner))
+    matches!(
+        (role, capacity),
+        (Role::Reviewer, Capacity::Reviewer) | (Role::Partner, Capacity::Partner)
+    )
 }
 
 /// A new token secret: `clr_` and 43 characters of URL-safe base64 (256 random bits).
 pub fn new_secret() -> String {
     let mut bytes = [0_u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    format!("clr_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    format!(
+        "clr_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
 }
 
 /// What the store keeps of a secret.
@@ -86,9 +102,18 @@ pub fn secret_hash(secret: &str) -> [u8; 32] {
 impl FromRequestParts<Shared> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|value| value.to_str().ok());
-        let Some(secret) = header.and_then(|value| value.strip_prefix("Bearer ")).map(str::trim) else {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Shared,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok());
+        let Some(secret) = header
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+        else {
             return Err(ApiError::Unauthenticated);
         };
         authenticate(state, secret).await
@@ -102,7 +127,10 @@ pub async fn authenticate(state: &Shared, secret: &str) -> Result<Caller, ApiErr
         && let Some((person, token_id, seen)) = cache.get(&hash)
         && seen.elapsed() < state.token_ttl()
     {
-        return Ok(Caller { person: person.clone(), token_id: *token_id });
+        return Ok(Caller {
+            person: person.clone(),
+            token_id: *token_id,
+        });
     }
     let Some((person, token)) = state.store.authenticate(hash, state.now()).await? else {
         return Err(ApiError::Unauthenticated);
@@ -113,5 +141,8 @@ pub async fn authenticate(state: &Shared, secret: &str) -> Result<Caller, ApiErr
         }
         cache.insert(hash, (person.clone(), token.id, Instant::now()));
     }
-    Ok(Caller { person, token_id: token.id })
+    Ok(Caller {
+        person,
+        token_id: token.id,
+    })
 }

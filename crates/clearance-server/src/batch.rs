@@ -21,10 +21,20 @@ pub struct Batcher {
 impl Batcher {
     /// Starts the writer task; it ends when every `Batcher` clone is dropped, after committing
     /// what it holds (so shutdown never leaves a half-written batch).
-    pub fn start(store: Store, batch_max: usize, clock: fn() -> Millis) -> (Batcher, tokio::task::JoinHandle<()>) {
+    pub fn start(
+        store: Store,
+        batch_max: usize,
+        clock: fn() -> Millis,
+    ) -> (Batcher, tokio::task::JoinHandle<()>) {
         let (jobs, receiver) = mpsc::channel::<Job>(batch_max.max(1) * 8);
         let stop = std::sync::Arc::new(tokio::sync::Notify::new());
-        let task = tokio::spawn(writer(store, receiver, batch_max.max(1), clock, stop.clone()));
+        let task = tokio::spawn(writer(
+            store,
+            receiver,
+            batch_max.max(1),
+            clock,
+            stop.clone(),
+        ));
         (Batcher { jobs, stop }, task)
     }
 
@@ -36,14 +46,26 @@ impl Batcher {
     /// Saves one version; returns once it is committed.
     pub async fn save(&self, job: SaveVersion) -> Result<Saved, StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.jobs.send((job, reply)).await.map_err(|_| StoreError::Invalid("the service is shutting down".to_owned()))?;
-        answer.await.map_err(|_| StoreError::Invalid("the service is shutting down".to_owned()))?
+        self.jobs
+            .send((job, reply))
+            .await
+            .map_err(|_| StoreError::Invalid("the service is shutting down".to_owned()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Invalid("the service is shutting down".to_owned()))?
     }
 }
 
-async fn writer(store: Store, mut receiver: mpsc::Receiver<Job>, batch_max: usize, clock: fn() -> Millis, stop: std::sync::Arc<tokio::sync::Notify>) {
+async fn writer(
+    store: Store,
+    mut receiver: mpsc::Receiver<Job>,
+    batch_max: usize,
+    clock: fn() -> Millis,
+    stop: std::sync::Arc<tokio::sync::Notify>,
+) {
     let mut jobs: Vec<SaveVersion> = Vec::with_capacity(batch_max);
-    let mut replies: Vec<oneshot::Sender<Result<Saved, StoreError>>> = Vec::with_capacity(batch_max);
+    let mut replies: Vec<oneshot::Sender<Result<Saved, StoreError>>> =
+        Vec::with_capacity(batch_max);
     let mut stopping = false;
     loop {
         let next = if stopping {
@@ -73,7 +95,10 @@ async fn writer(store: Store, mut receiver: mpsc::Receiver<Job>, batch_max: usiz
         }
         let size = jobs.len();
         metrics::histogram!("clearance_submission_batch_size").record(size as f64);
-        match store.save_versions(std::mem::take(&mut jobs), clock()).await {
+        match store
+            .save_versions(std::mem::take(&mut jobs), clock())
+            .await
+        {
             Ok(results) => {
                 for (reply, result) in replies.drain(..).zip(results) {
                     let _ = reply.send(result);
@@ -83,7 +108,9 @@ async fn writer(store: Store, mut receiver: mpsc::Receiver<Job>, batch_max: usiz
                 tracing::error!(error = %error, size, "a submission batch failed to commit");
                 let message = error.to_string();
                 for reply in replies.drain(..) {
-                    let _ = reply.send(Err(StoreError::Invalid(format!("the submission was not saved: {message}"))));
+                    let _ = reply.send(Err(StoreError::Invalid(format!(
+                        "the submission was not saved: {message}"
+                    ))));
                 }
             }
         }

@@ -123,19 +123,27 @@ impl Config {
                 }
                 figment = figment.merge(Toml::file_exact(path));
             }
-            None if Path::new("clearance.toml").is_file() => figment = figment.merge(Toml::file_exact("clearance.toml")),
+            None if Path::new("clearance.toml").is_file() => {
+                figment = figment.merge(Toml::file_exact("clearance.toml"))
+            }
             None => {}
         }
         // Only the settings' own names: other `CLEARANCE_…` variables (for tests, benchmarks) are not
         // configuration and must not be rejected as unknown fields.
-        let env = Env::prefixed("CLEARANCE_").filter(|key| KEYS.contains(&key.as_str().to_ascii_lowercase().as_str()));
+        let env = Env::prefixed("CLEARANCE_")
+            .filter(|key| KEYS.contains(&key.as_str().to_ascii_lowercase().as_str()));
         let figment = figment.merge(env).merge(Serialized::defaults(overrides));
-        figment.extract().map_err(|error| anyhow::anyhow!("{}", describe(error))).context("invalid configuration")
+        figment
+            .extract()
+            .map_err(|error| anyhow::anyhow!("{}", describe(error)))
+            .context("invalid configuration")
     }
 
     /// The signing key's path.
     pub fn signing_key_path(&self) -> PathBuf {
-        self.signing_key.clone().unwrap_or_else(|| self.data_dir.join("audit-signing.key"))
+        self.signing_key
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit-signing.key"))
     }
 
     /// The database URL to open: the configured one, or SQLite in the data directory.
@@ -148,7 +156,10 @@ impl Config {
 
     /// The configuration as it may be logged: passwords in URLs replaced by `***`.
     pub fn redacted(&self) -> Config {
-        Config { database_url: self.database_url.as_deref().map(redact_url), ..self.clone() }
+        Config {
+            database_url: self.database_url.as_deref().map(redact_url),
+            ..self.clone()
+        }
     }
 }
 
@@ -163,11 +174,21 @@ pub enum Database<'c> {
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let (authority, path) = rest.split_once('/').map_or((rest, None), |(a, p)| (a, Some(p)));
-    let Some((userinfo, host)) = authority.rsplit_once('@') else { return url.to_owned() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, None), |(a, p)| (a, Some(p)));
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return url.to_owned();
+    };
     let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
-    let masked = if userinfo.contains(':') { format!("{user}:***") } else { user.to_owned() };
+    let masked = if userinfo.contains(':') {
+        format!("{user}:***")
+    } else {
+        user.to_owned()
+    };
     match path {
         Some(path) => format!("{scheme}://{masked}@{host}/{path}"),
         None => format!("{scheme}://{masked}@{host}"),
@@ -175,7 +196,11 @@ pub fn redact_url(url: &str) -> String {
 }
 
 fn describe(error: figment::Error) -> String {
-    error.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+    error
+        .into_iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[cfg(test)]
@@ -183,32 +208,56 @@ mod tests {
     use super::*;
 
     #[test]
-    #[expect(clippy::result_large_err, reason = "figment's Jail API returns its own error type")]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail API returns its own error type"
+    )]
     fn layers_apply_in_order_file_then_environment_then_flags() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("settings.toml", "bind = \"127.0.0.1:9000\"\ndata_dir = \"from-file\"\ncheckpoint_every = 7\nbatch_max = 3\n")?;
             jail.set_env("CLEARANCE_DATA_DIR", "from-env");
             jail.set_env("CLEARANCE_BATCH_MAX", "5");
             jail.set_env("CLEARANCE_DIFFERENTIAL_CASES", "10000");
-            let flags = Overrides { data_dir: Some(PathBuf::from("from-flag")), ..Overrides::default() };
-            let config = Config::load(Some(Path::new("settings.toml")), &flags).map_err(|error| error.to_string())?;
-            assert_eq!(config.bind, SocketAddr::from(([127, 0, 0, 1], 9000)), "from the file");
+            let flags = Overrides {
+                data_dir: Some(PathBuf::from("from-flag")),
+                ..Overrides::default()
+            };
+            let config = Config::load(Some(Path::new("settings.toml")), &flags)
+                .map_err(|error| error.to_string())?;
+            assert_eq!(
+                config.bind,
+                SocketAddr::from(([127, 0, 0, 1], 9000)),
+                "from the file"
+            );
             assert_eq!(config.checkpoint_every, 7, "from the file");
             assert_eq!(config.batch_max, 5, "the environment beats the file");
-            assert_eq!(config.data_dir, PathBuf::from("from-flag"), "a flag beats the environment");
-            assert_eq!(config.max_body_bytes, Config::default().max_body_bytes, "a default");
+            assert_eq!(
+                config.data_dir,
+                PathBuf::from("from-flag"),
+                "a flag beats the environment"
+            );
+            assert_eq!(
+                config.max_body_bytes,
+                Config::default().max_body_bytes,
+                "a default"
+            );
             Ok(())
         });
     }
 
     #[test]
-    #[expect(clippy::result_large_err, reason = "figment's Jail API returns its own error type")]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail API returns its own error type"
+    )]
     fn unknown_settings_and_missing_files_are_errors() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("typo.toml", "bnd = \"127.0.0.1:9000\"\n")?;
-            let error = Config::load(Some(Path::new("typo.toml")), &Overrides::default()).expect_err("unknown key");
+            let error = Config::load(Some(Path::new("typo.toml")), &Overrides::default())
+                .expect_err("unknown key");
             assert!(format!("{error:#}").contains("bnd"), "{error:#}");
-            let error = Config::load(Some(Path::new("missing.toml")), &Overrides::default()).expect_err("missing file");
+            let error = Config::load(Some(Path::new("missing.toml")), &Overrides::default())
+                .expect_err("missing file");
             assert!(format!("{error:#}").contains("missing.toml"), "{error:#}");
             Ok(())
         });
@@ -216,8 +265,14 @@ mod tests {
 
     #[test]
     fn passwords_are_masked() {
-        assert_eq!(redact_url("postgres://app:hunter2@db:5432/clearance"), "postgres://app:***@db:5432/clearance");
-        assert_eq!(redact_url("postgres://app@db/clearance"), "postgres://app@db/clearance");
+        assert_eq!(
+            redact_url("postgres://app:hunter2@db:5432/clearance"),
+            "postgres://app:***@db:5432/clearance"
+        );
+        assert_eq!(
+            redact_url("postgres://app@db/clearance"),
+            "postgres://app@db/clearance"
+        );
         assert_eq!(redact_url("sqlite:data/x.db"), "sqlite:data/x.db");
         assert_eq!(redact_url("postgres://a:b@c@host"), "postgres://a:***@host");
     }

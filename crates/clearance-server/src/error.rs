@@ -49,21 +49,43 @@ impl FieldProblems {
     }
 
     /// A problem with a hint.
-    pub fn add_with_help(&mut self, path: impl Into<String>, message: impl Into<String>, help: impl Into<String>) {
+    pub fn add_with_help(
+        &mut self,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         self.push(path, message, Some(help.into()));
     }
 
     /// A problem with an optional hint.
-    pub fn push(&mut self, path: impl Into<String>, message: impl Into<String>, help: Option<String>) {
-        self.0.push(ProblemBody { path: path.into(), line: 0, column: 0, message: message.into(), help });
+    pub fn push(
+        &mut self,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
+        self.0.push(ProblemBody {
+            path: path.into(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            help,
+        });
     }
 
     /// 422 naming every problem (`what` names the request, e.g. "the tool"), or `Ok` when none.
     pub fn check(self, what: &str) -> Result<(), ApiError> {
         match self.0.as_slice() {
             [] => Ok(()),
-            [only] => Err(ApiError::Invalid { message: format!("{what}: {}: {}", only.path, only.message), problems: self.0 }),
-            many => Err(ApiError::Invalid { message: format!("{what}: {} problems", many.len()), problems: self.0 }),
+            [only] => Err(ApiError::Invalid {
+                message: format!("{what}: {}: {}", only.path, only.message),
+                problems: self.0,
+            }),
+            many => Err(ApiError::Invalid {
+                message: format!("{what}: {} problems", many.len()),
+                problems: self.0,
+            }),
         }
     }
 }
@@ -148,7 +170,14 @@ impl ApiError {
             ApiError::Invalid { problems, .. } => problems.clone(),
             _ => Vec::new(),
         };
-        ErrorBody { error: ErrorDetail { status: status.as_u16(), code, message: self.to_string(), problems } }
+        ErrorBody {
+            error: ErrorDetail {
+                status: status.as_u16(),
+                code,
+                message: self.to_string(),
+                problems,
+            },
+        }
     }
 
     /// A 404 naming what was not found.
@@ -163,7 +192,10 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(what) => ApiError::NotFound(what),
             StoreError::Conflict(what) => ApiError::Conflict(what),
             StoreError::Duplicate(what) => ApiError::Conflict(what),
-            StoreError::Invalid(what) => ApiError::Invalid { message: what, problems: Vec::new() },
+            StoreError::Invalid(what) => ApiError::Invalid {
+                message: what,
+                problems: Vec::new(),
+            },
             other => ApiError::Internal(anyhow::Error::new(other)),
         }
     }

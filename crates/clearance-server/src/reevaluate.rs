@@ -330,10 +330,22 @@ async fn reevaluate_one(
 
 /// An acknowledged use whose tier rose above `notify` goes to review (workflow
 /// `Event::Reevaluated`); its reviewers were notified with the re-evaluation.
-async fn reroute(state: &Shared, proposal: Proposal, actor: Option<i64>, cause: &str, now: Millis) -> Result<Proposal, ApiError> {
-    let Some(tier) = proposal.tier else { return Ok(proposal) };
-    let context = Context { tier: Some(tier), needs_reapproval: proposal.needs_reapproval };
-    let status = workflow::next(proposal.status, Event::Reevaluated(tier), context).map_err(|illegal| ApiError::Conflict(illegal.message))?;
+async fn reroute(
+    state: &Shared,
+    proposal: Proposal,
+    actor: Option<i64>,
+    cause: &str,
+    now: Millis,
+) -> Result<Proposal, ApiError> {
+    let Some(tier) = proposal.tier else {
+        return Ok(proposal);
+    };
+    let context = Context {
+        tier: Some(tier),
+        needs_reapproval: proposal.needs_reapproval,
+    };
+    let status = workflow::next(proposal.status, Event::Reevaluated(tier), context)
+        .map_err(|illegal| ApiError::Conflict(illegal.message))?;
     if status == proposal.status {
         return Ok(proposal);
     }
@@ -346,7 +358,9 @@ async fn reroute(state: &Shared, proposal: Proposal, actor: Option<i64>, cause: 
         needs_reapproval: proposal.needs_reapproval,
         actor,
         action: "proposal.rerouted".to_owned(),
-        note: Some(format!("re-evaluated ({cause}): the tier rose to {tier}, so the use now needs a review")),
+        note: Some(format!(
+            "re-evaluated ({cause}): the tier rose to {tier}, so the use now needs a review"
+        )),
         notifications: Vec::new(),
     };
     Ok(state.store.transition(transition, now).await?)

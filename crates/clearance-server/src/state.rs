@@ -51,9 +51,16 @@ impl AppState {
 
     /// The rulebooks of a production, in its order; an id without an active rulebook is an error.
     pub fn rulebooks_for(&self, ids: &[String]) -> Result<Vec<Arc<Rulebook>>, ApiError> {
-        let active = self.rulebooks.read().map_err(|_| ApiError::Internal(anyhow::anyhow!("rulebook lock poisoned")))?;
+        let active = self
+            .rulebooks
+            .read()
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("rulebook lock poisoned")))?;
         ids.iter()
-            .map(|id| active.get(id).cloned().ok_or_else(|| ApiError::Conflict(format!("rulebook `{id}` is not loaded in this service"))))
+            .map(|id| {
+                active.get(id).cloned().ok_or_else(|| {
+                    ApiError::Conflict(format!("rulebook `{id}` is not loaded in this service"))
+                })
+            })
             .collect()
     }
 
@@ -84,5 +91,9 @@ impl AppState {
 
 /// Now, in milliseconds since the epoch.
 pub fn now() -> Millis {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+        })
 }

@@ -8,12 +8,14 @@ use std::sync::Arc;
 use clearance_domain::document::Document;
 use clearance_domain::intake::parse_intake;
 use clearance_domain::records::{ConsentStatus, ToolTerms};
-use clearance_domain::vocabulary::{Answer, Environment};
 use clearance_domain::vocabulary::Vocabulary;
+use clearance_domain::vocabulary::{Answer, Environment};
 use clearance_domain::{Intake, Node, Problem, Records, Span, Value};
 use clearance_rulebook::{Evaluation, Options, Rulebook, evaluate};
-use clearance_store::model::{ConsentRecord, Millis, NewVersion, RulebookRef, StoredEvaluation, ToolRecord};
 use clearance_store::Store;
+use clearance_store::model::{
+    ConsentRecord, Millis, NewVersion, RulebookRef, StoredEvaluation, ToolRecord,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -32,18 +34,30 @@ pub struct Parsed {
 pub fn parse(source: &str) -> Result<Parsed, ApiError> {
     let document = Document::parse(source).map_err(|problems| invalid(&problems.0))?;
     let intake = parse_intake(&document.root).map_err(|problems| invalid(&problems.0))?;
-    Ok(Parsed { intake, root: document.root })
+    Ok(Parsed {
+        intake,
+        root: document.root,
+    })
 }
 
 /// Where `tools[index].field` is in the document (the entry's start when the field is absent).
 fn locate(root: &Node, index: usize, field: &str) -> Span {
     let entry_of = |node: &Node, key: &str| match &node.value {
-        Value::Map(entries) => entries.iter().find(|entry| entry.key == key).map(|entry| entry.value.clone()),
+        Value::Map(entries) => entries
+            .iter()
+            .find(|entry| entry.key == key)
+            .map(|entry| entry.value.clone()),
         _ => None,
     };
-    let Some(tools) = entry_of(root, "tools") else { return root.span };
-    let Value::Seq(items) = &tools.value else { return tools.span };
-    let Some(tool) = items.get(index) else { return tools.span };
+    let Some(tools) = entry_of(root, "tools") else {
+        return root.span;
+    };
+    let Value::Seq(items) = &tools.value else {
+        return tools.span;
+    };
+    let Some(tool) = items.get(index) else {
+        return tools.span;
+    };
     entry_of(tool, field).map_or(tool.span, |node| node.span)
 }
 
@@ -53,12 +67,19 @@ pub fn invalid(problems: &[Problem]) -> ApiError {
         [one] => format!("the intake has a problem: {}", one.message),
         many => format!("the intake has {} problems", many.len()),
     };
-    ApiError::Invalid { message, problems: problems.iter().map(ProblemBody::from).collect() }
+    ApiError::Invalid {
+        message,
+        problems: problems.iter().map(ProblemBody::from).collect(),
+    }
 }
 
 /// `yaml` or `json`: JSON text starts with `{` (after white space); anything else is read as YAML.
 pub fn format_of(source: &str) -> &'static str {
-    if source.trim_start().starts_with('{') { "json" } else { "yaml" }
+    if source.trim_start().starts_with('{') {
+        "json"
+    } else {
+        "yaml"
+    }
 }
 
 /// SHA-256 of text, lowercase hex.
@@ -90,7 +111,9 @@ pub struct RecordsUsed {
 /// The consent ids an intake references.
 pub fn consent_ids(intake: &Intake) -> Vec<String> {
     let performers = intake.talent.performers.iter().flatten();
-    let mut ids: Vec<String> = performers.filter_map(|performer| performer.consent_id.clone()).collect();
+    let mut ids: Vec<String> = performers
+        .filter_map(|performer| performer.consent_id.clone())
+        .collect();
     ids.sort();
     ids.dedup();
     ids
@@ -98,7 +121,12 @@ pub fn consent_ids(intake: &Intake) -> Vec<String> {
 
 /// The tool ids an intake references.
 pub fn tool_ids(intake: &Intake) -> Vec<String> {
-    let mut ids: Vec<String> = intake.tools.iter().flatten().filter_map(|tool| tool.tool_id.clone()).collect();
+    let mut ids: Vec<String> = intake
+        .tools
+        .iter()
+        .flatten()
+        .filter_map(|tool| tool.tool_id.clone())
+        .collect();
     ids.sort();
     ids.dedup();
     ids
@@ -122,14 +150,24 @@ pub fn date_of(at: Millis) -> String {
     match time::OffsetDateTime::from_unix_timestamp(seconds) {
         Ok(moment) => {
             let date = moment.date();
-            format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+            format!(
+                "{:04}-{:02}-{:02}",
+                date.year(),
+                u8::from(date.month()),
+                date.day()
+            )
         }
         Err(_) => "0000-01-01".to_owned(),
     }
 }
 
 /// What a consent record says about this use, and why.
-pub fn consent_status(record: &ConsentRecord, intake: &Intake, production_id: Option<i64>, today: &str) -> (ConsentStatus, Option<String>) {
+pub fn consent_status(
+    record: &ConsentRecord,
+    intake: &Intake,
+    production_id: Option<i64>,
+    today: &str,
+) -> (ConsentStatus, Option<String>) {
     if record.revoked_at.is_some() {
         return (ConsentStatus::Void, Some("revoked".to_owned()));
     }
@@ -141,26 +179,48 @@ pub fn consent_status(record: &ConsentRecord, intake: &Intake, production_id: Op
     if let (Some(limited), Some(production)) = (record.production_id, production_id)
         && limited != production
     {
-        return (ConsentStatus::Void, Some("limited to another production".to_owned()));
+        return (
+            ConsentStatus::Void,
+            Some("limited to another production".to_owned()),
+        );
     }
     if !record.uses.is_empty()
         && let Some(uses) = intake.talent.uses
     {
-        let uncovered: Vec<&str> = uses.iter().map(|talent_use| talent_use.as_str()).filter(|name| !record.uses.iter().any(|u| u == name)).collect();
+        let uncovered: Vec<&str> = uses
+            .iter()
+            .map(|talent_use| talent_use.as_str())
+            .filter(|name| !record.uses.iter().any(|u| u == name))
+            .collect();
         if !uncovered.is_empty() {
-            return (ConsentStatus::Void, Some(format!("does not cover {}", uncovered.join(", "))));
+            return (
+                ConsentStatus::Void,
+                Some(format!("does not cover {}", uncovered.join(", "))),
+            );
         }
     }
-    if record.state == "requested" { (ConsentStatus::Requested, None) } else { (ConsentStatus::Covers, None) }
+    if record.state == "requested" {
+        (ConsentStatus::Requested, None)
+    } else {
+        (ConsentStatus::Covers, None)
+    }
 }
 
 fn tool_terms(record: &ToolRecord) -> Option<ToolTerms> {
-    Some(ToolTerms { environment: Environment::from_name(&record.environment)?, trains_on_inputs: Answer::from_name(&record.trains_on_inputs)? })
+    Some(ToolTerms {
+        environment: Environment::from_name(&record.environment)?,
+        trains_on_inputs: Answer::from_name(&record.trains_on_inputs)?,
+    })
 }
 
 /// Looks up the records an intake references and checks inline tool answers against the
 /// registry (they must agree, or the intake is rejected, as the intake spec says).
-pub async fn resolve(store: &Store, parsed: &Parsed, production_id: Option<i64>, now: Millis) -> Result<(Records, RecordsUsed), ApiError> {
+pub async fn resolve(
+    store: &Store,
+    parsed: &Parsed,
+    production_id: Option<i64>,
+    now: Millis,
+) -> Result<(Records, RecordsUsed), ApiError> {
     let intake = &parsed.intake;
     let mut records = Records::default();
     let mut used = RecordsUsed::default();
@@ -178,10 +238,22 @@ pub async fn resolve(store: &Store, parsed: &Parsed, production_id: Option<i64>,
                         ConsentStatus::Requested => "requested",
                         ConsentStatus::Void => "void",
                     };
-                    used.consents.insert(id.clone(), RecordUse { status: name.to_owned(), reason });
+                    used.consents.insert(
+                        id.clone(),
+                        RecordUse {
+                            status: name.to_owned(),
+                            reason,
+                        },
+                    );
                 }
                 None => {
-                    used.consents.insert(id.clone(), RecordUse { status: "missing".to_owned(), reason: Some("no consent record has this id".to_owned()) });
+                    used.consents.insert(
+                        id.clone(),
+                        RecordUse {
+                            status: "missing".to_owned(),
+                            reason: Some("no consent record has this id".to_owned()),
+                        },
+                    );
                 }
             }
         }
@@ -191,14 +263,30 @@ pub async fn resolve(store: &Store, parsed: &Parsed, production_id: Option<i64>,
         let found = store.tools_by_ids(&tool_ids).await?;
         let mut problems = Vec::new();
         for id in &tool_ids {
-            match found.iter().find(|record| &record.id == id).and_then(|record| Some((record, tool_terms(record)?))) {
+            match found
+                .iter()
+                .find(|record| &record.id == id)
+                .and_then(|record| Some((record, tool_terms(record)?)))
+            {
                 Some((record, terms)) => {
                     records.tools.insert(id.clone(), terms);
-                    used.tools.insert(id.clone(), RecordUse { status: "registered".to_owned(), reason: None });
+                    used.tools.insert(
+                        id.clone(),
+                        RecordUse {
+                            status: "registered".to_owned(),
+                            reason: None,
+                        },
+                    );
                     disagreements(parsed, id, record, terms, &mut problems);
                 }
                 None => {
-                    used.tools.insert(id.clone(), RecordUse { status: "missing".to_owned(), reason: Some("no registered tool has this id".to_owned()) });
+                    used.tools.insert(
+                        id.clone(),
+                        RecordUse {
+                            status: "missing".to_owned(),
+                            reason: Some("no registered tool has this id".to_owned()),
+                        },
+                    );
                 }
             }
         }
@@ -209,7 +297,13 @@ pub async fn resolve(store: &Store, parsed: &Parsed, production_id: Option<i64>,
     Ok((records, used))
 }
 
-fn disagreements(parsed: &Parsed, id: &str, record: &ToolRecord, terms: ToolTerms, problems: &mut Vec<Problem>) {
+fn disagreements(
+    parsed: &Parsed,
+    id: &str,
+    record: &ToolRecord,
+    terms: ToolTerms,
+    problems: &mut Vec<Problem>,
+) {
     for (index, tool) in parsed.intake.tools.iter().flatten().enumerate() {
         if tool.tool_id.as_deref() != Some(id) {
             continue;
@@ -218,8 +312,16 @@ fn disagreements(parsed: &Parsed, id: &str, record: &ToolRecord, terms: ToolTerm
             && environment != terms.environment
         {
             problems.push(
-                Problem::new(format!("tools[{index}].environment"), locate(&parsed.root, index, "environment"), format!("`{}` disagrees with the registry: `{id}` runs in `{}`", environment.as_str(), record.environment))
-                    .with_help("leave the answer out: the registered terms supply it"),
+                Problem::new(
+                    format!("tools[{index}].environment"),
+                    locate(&parsed.root, index, "environment"),
+                    format!(
+                        "`{}` disagrees with the registry: `{id}` runs in `{}`",
+                        environment.as_str(),
+                        record.environment
+                    ),
+                )
+                .with_help("leave the answer out: the registered terms supply it"),
             );
         }
         if let Some(trains) = tool.trains_on_inputs
@@ -229,7 +331,11 @@ fn disagreements(parsed: &Parsed, id: &str, record: &ToolRecord, terms: ToolTerm
                 Problem::new(
                     format!("tools[{index}].trains_on_inputs"),
                     locate(&parsed.root, index, "trains_on_inputs"),
-                    format!("`{}` disagrees with the registry: `{id}` trains on inputs: `{}`", trains.as_str(), record.trains_on_inputs),
+                    format!(
+                        "`{}` disagrees with the registry: `{id}` trains on inputs: `{}`",
+                        trains.as_str(),
+                        record.trains_on_inputs
+                    ),
                 )
                 .with_help("leave the answer out: the registered terms supply it"),
             );
@@ -238,13 +344,22 @@ fn disagreements(parsed: &Parsed, id: &str, record: &ToolRecord, terms: ToolTerm
 }
 
 /// Evaluates and packs the result for storage.
-pub fn stored_evaluation(rulebooks: &[Arc<Rulebook>], intake: &Intake, records: &Records, used: &RecordsUsed, now: Millis) -> StoredEvaluation {
+pub fn stored_evaluation(
+    rulebooks: &[Arc<Rulebook>],
+    intake: &Intake,
+    records: &Records,
+    used: &RecordsUsed,
+    now: Millis,
+) -> StoredEvaluation {
     let borrowed: Vec<&Rulebook> = rulebooks.iter().map(Arc::as_ref).collect();
     let evaluation = evaluate(&borrowed, intake, records, Options::default());
     StoredEvaluation {
         tier: evaluation.tier,
         result: result_json(&evaluation, used),
-        rulebooks: rulebooks.iter().map(|rulebook| rulebook_ref(rulebook)).collect(),
+        rulebooks: rulebooks
+            .iter()
+            .map(|rulebook| rulebook_ref(rulebook))
+            .collect(),
         records: serde_json::to_string(used).unwrap_or_else(|_| "{}".to_owned()),
         evaluated_at: now,
     }
@@ -256,18 +371,29 @@ pub fn result_json(evaluation: &Evaluation<'_>, used: &RecordsUsed) -> String {
     if let Some(object) = value.as_object_mut()
         && (!used.consents.is_empty() || !used.tools.is_empty())
     {
-        object.insert("records".to_owned(), serde_json::to_value(used).unwrap_or_default());
+        object.insert(
+            "records".to_owned(),
+            serde_json::to_value(used).unwrap_or_default(),
+        );
     }
     value.to_string()
 }
 
 /// A rulebook's reference.
 pub fn rulebook_ref(rulebook: &Rulebook) -> RulebookRef {
-    RulebookRef { id: rulebook.id.to_string(), version: rulebook.version.to_string(), digest: rulebook.digest.to_string() }
+    RulebookRef {
+        id: rulebook.id.to_string(),
+        version: rulebook.version.to_string(),
+        digest: rulebook.digest.to_string(),
+    }
 }
 
 /// A version to store: the source exactly as sent, its hash, the canonical intake, references.
-pub fn new_version(source: String, intake: &Intake, evaluation: Option<StoredEvaluation>) -> NewVersion {
+pub fn new_version(
+    source: String,
+    intake: &Intake,
+    evaluation: Option<StoredEvaluation>,
+) -> NewVersion {
     NewVersion {
         title: intake.title.clone(),
         vendor: intake.vendor.clone(),

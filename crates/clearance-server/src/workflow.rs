@@ -64,12 +64,18 @@ pub struct Illegal {
 }
 
 fn illegal(message: impl Into<String>) -> Illegal {
-    Illegal { message: message.into() }
+    Illegal {
+        message: message.into(),
+    }
 }
 
 /// Where a routed proposal goes: nothing to approve for `notify`, a review otherwise.
 pub fn route(tier: Tier) -> Status {
-    if tier == Tier::Notify { Status::Acknowledged } else { Status::InReview }
+    if tier == Tier::Notify {
+        Status::Acknowledged
+    } else {
+        Status::InReview
+    }
 }
 
 /// The status after `event`, or why it cannot happen.
@@ -77,38 +83,63 @@ pub fn next(from: Status, event: Event, context: Context) -> Result<Status, Ille
     use Status::*;
     match (from, event) {
         (Draft, Event::Submit) => Ok(Submitted),
-        (_, Event::Submit) => Err(illegal(format!("the proposal is already {}; only a draft can be submitted", from.as_str()))),
+        (_, Event::Submit) => Err(illegal(format!(
+            "the proposal is already {}; only a draft can be submitted",
+            from.as_str()
+        ))),
 
         (Submitted, Event::Route(tier)) => Ok(route(tier)),
-        (_, Event::Route(_)) => Err(illegal(format!("only a submitted proposal is routed; this one is {}", from.as_str()))),
+        (_, Event::Route(_)) => Err(illegal(format!(
+            "only a submitted proposal is routed; this one is {}",
+            from.as_str()
+        ))),
 
         (Draft, Event::Revise { submit: false, .. }) => Ok(Draft),
-        (_, Event::Revise { submit: false, .. }) => {
-            Err(illegal(format!("the proposal is {}; a new version of it is submitted, not kept as a draft", from.as_str())))
-        }
-        (Draft, Event::Revise { submit: true, tier }) => tier.map(route).ok_or_else(|| illegal("a submitted version must be evaluated")),
+        (_, Event::Revise { submit: false, .. }) => Err(illegal(format!(
+            "the proposal is {}; a new version of it is submitted, not kept as a draft",
+            from.as_str()
+        ))),
+        (Draft, Event::Revise { submit: true, tier }) => tier
+            .map(route)
+            .ok_or_else(|| illegal("a submitted version must be evaluated")),
         (ChangesRequested | InReview, Event::Revise { submit: true, .. }) => Ok(InReview),
-        (Acknowledged | Approved | Expired, Event::Revise { submit: true, tier }) => {
-            tier.map(route).ok_or_else(|| illegal("a submitted version must be evaluated"))
+        (Acknowledged | Approved | Expired, Event::Revise { submit: true, tier }) => tier
+            .map(route)
+            .ok_or_else(|| illegal("a submitted version must be evaluated")),
+        (Submitted, Event::Revise { .. }) => {
+            Err(illegal("the proposal is being routed; try again"))
         }
-        (Submitted, Event::Revise { .. }) => Err(illegal("the proposal is being routed; try again")),
-        (Refused | Withdrawn, Event::Revise { .. }) => {
-            Err(illegal(format!("the proposal is {} and closed; clone it to start a new one", from.as_str())))
-        }
+        (Refused | Withdrawn, Event::Revise { .. }) => Err(illegal(format!(
+            "the proposal is {} and closed; clone it to start a new one",
+            from.as_str()
+        ))),
 
         (InReview, Event::Decide(decision)) => decide(decision, context),
-        (Approved, Event::Decide(decision)) if context.needs_reapproval => decide(decision, context),
-        (Approved, Event::Decide(_)) => Err(illegal("the proposal is already approved and its tier has not risen since")),
-        (_, Event::Decide(_)) => Err(illegal(format!("only a proposal in review can be decided; this one is {}", from.as_str()))),
+        (Approved, Event::Decide(decision)) if context.needs_reapproval => {
+            decide(decision, context)
+        }
+        (Approved, Event::Decide(_)) => Err(illegal(
+            "the proposal is already approved and its tier has not risen since",
+        )),
+        (_, Event::Decide(_)) => Err(illegal(format!(
+            "only a proposal in review can be decided; this one is {}",
+            from.as_str()
+        ))),
 
         (Draft | Submitted | InReview | ChangesRequested, Event::Withdraw) => Ok(Withdrawn),
-        (_, Event::Withdraw) => Err(illegal(format!("a proposal that is {} cannot be withdrawn", from.as_str()))),
+        (_, Event::Withdraw) => Err(illegal(format!(
+            "a proposal that is {} cannot be withdrawn",
+            from.as_str()
+        ))),
 
         (Acknowledged, Event::Reevaluated(tier)) => Ok(route(tier)),
         (_, Event::Reevaluated(_)) => Ok(from),
 
         (Approved, Event::Expire) => Ok(Expired),
-        (_, Event::Expire) => Err(illegal(format!("only an approval expires; this proposal is {}", from.as_str()))),
+        (_, Event::Expire) => Err(illegal(format!(
+            "only an approval expires; this proposal is {}",
+            from.as_str()
+        ))),
     }
 }
 
@@ -125,5 +156,8 @@ fn decide(decision: Decision, context: Context) -> Result<Status, Illegal> {
 
 /// Whether people can still act on the proposal (it is not decided, closed or expired).
 pub fn is_open(status: Status) -> bool {
-    matches!(status, Status::Draft | Status::Submitted | Status::InReview | Status::ChangesRequested)
+    matches!(
+        status,
+        Status::Draft | Status::Submitted | Status::InReview | Status::ChangesRequested
+    )
 }

@@ -9,12 +9,25 @@ fn events() -> Vec<Event> {
     let mut events = vec![Event::Submit, Event::Withdraw, Event::Expire];
     for tier in Tier::ALL {
         events.push(Event::Route(tier));
-        events.push(Event::Revise { submit: true, tier: Some(tier) });
+        events.push(Event::Revise {
+            submit: true,
+            tier: Some(tier),
+        });
         events.push(Event::Reevaluated(tier));
     }
-    events.push(Event::Revise { submit: true, tier: None });
-    events.push(Event::Revise { submit: false, tier: None });
-    for decision in [Decision::Approve, Decision::RequestChanges, Decision::Refuse] {
+    events.push(Event::Revise {
+        submit: true,
+        tier: None,
+    });
+    events.push(Event::Revise {
+        submit: false,
+        tier: None,
+    });
+    for decision in [
+        Decision::Approve,
+        Decision::RequestChanges,
+        Decision::Refuse,
+    ] {
         events.push(Event::Decide(decision));
     }
     events
@@ -22,16 +35,29 @@ fn events() -> Vec<Event> {
 
 fn contexts() -> Vec<Context> {
     let mut contexts = Vec::new();
-    for tier in [None, Some(Tier::Notify), Some(Tier::Escalate), Some(Tier::Approval), Some(Tier::Blocked)] {
+    for tier in [
+        None,
+        Some(Tier::Notify),
+        Some(Tier::Escalate),
+        Some(Tier::Approval),
+        Some(Tier::Blocked),
+    ] {
         for needs_reapproval in [false, true] {
-            contexts.push(Context { tier, needs_reapproval });
+            contexts.push(Context {
+                tier,
+                needs_reapproval,
+            });
         }
     }
     contexts
 }
 
 fn routed(tier: Tier) -> Status {
-    if tier == Tier::Notify { Status::Acknowledged } else { Status::InReview }
+    if tier == Tier::Notify {
+        Status::Acknowledged
+    } else {
+        Status::InReview
+    }
 }
 
 /// The expected outcome, written independently of the implementation.
@@ -57,9 +83,15 @@ fn expected(from: Status, event: Event, context: Context) -> Option<Status> {
                 Decision::Refuse => Some(Refused),
             }
         }
-        Event::Withdraw => matches!(from, Draft | Submitted | InReview | ChangesRequested).then_some(Withdrawn),
+        Event::Withdraw => {
+            matches!(from, Draft | Submitted | InReview | ChangesRequested).then_some(Withdrawn)
+        }
         Event::Expire => (from == Approved).then_some(Expired),
-        Event::Reevaluated(tier) => Some(if from == Acknowledged { routed(tier) } else { from }),
+        Event::Reevaluated(tier) => Some(if from == Acknowledged {
+            routed(tier)
+        } else {
+            from
+        }),
     }
 }
 
@@ -78,7 +110,9 @@ fn every_transition_matches_the_table() {
                         assert_eq!(got, Ok(to), "{from:?} --{event:?}--> with {context:?}");
                     }
                     None => {
-                        let error = got.expect_err(&format!("{from:?} --{event:?}--> with {context:?} must be illegal"));
+                        let error = got.expect_err(&format!(
+                            "{from:?} --{event:?}--> with {context:?} must be illegal"
+                        ));
                         assert!(!error.message.is_empty());
                     }
                 }
@@ -91,19 +125,39 @@ fn every_transition_matches_the_table() {
 
 #[test]
 fn a_blocked_version_cannot_be_approved_but_can_be_sent_back() {
-    let blocked = Context { tier: Some(Tier::Blocked), needs_reapproval: false };
-    let error = next(Status::InReview, Event::Decide(Decision::Approve), blocked).expect_err("blocked");
+    let blocked = Context {
+        tier: Some(Tier::Blocked),
+        needs_reapproval: false,
+    };
+    let error =
+        next(Status::InReview, Event::Decide(Decision::Approve), blocked).expect_err("blocked");
     assert!(error.message.contains("blocked"), "{}", error.message);
-    assert_eq!(next(Status::InReview, Event::Decide(Decision::RequestChanges), blocked), Ok(Status::ChangesRequested));
-    assert_eq!(next(Status::InReview, Event::Decide(Decision::Refuse), blocked), Ok(Status::Refused));
+    assert_eq!(
+        next(
+            Status::InReview,
+            Event::Decide(Decision::RequestChanges),
+            blocked
+        ),
+        Ok(Status::ChangesRequested)
+    );
+    assert_eq!(
+        next(Status::InReview, Event::Decide(Decision::Refuse), blocked),
+        Ok(Status::Refused)
+    );
 }
 
 #[test]
 fn closed_states_accept_nothing() {
     for from in [Status::Refused, Status::Withdrawn] {
-        for event in events().into_iter().filter(|event| !matches!(event, Event::Reevaluated(_))) {
+        for event in events()
+            .into_iter()
+            .filter(|event| !matches!(event, Event::Reevaluated(_)))
+        {
             for context in contexts() {
-                assert!(next(from, event, context).is_err(), "{from:?} --{event:?}-->");
+                assert!(
+                    next(from, event, context).is_err(),
+                    "{from:?} --{event:?}-->"
+                );
             }
         }
     }

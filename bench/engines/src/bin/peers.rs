@@ -22,7 +22,10 @@ const BATCH: usize = 1_000;
 
 /// How long each engine is measured for, at least.
 fn budget() -> Duration {
-    let millis = std::env::var("PEERS_MILLIS").ok().and_then(|text| text.parse().ok()).unwrap_or(1_500);
+    let millis = std::env::var("PEERS_MILLIS")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(1_500);
     Duration::from_millis(millis)
 }
 
@@ -50,22 +53,45 @@ fn measure(name: &str, mut work: impl FnMut(usize)) -> Figures {
     }
     let mean_ns = batches.iter().sum::<f64>() / batches.len() as f64;
     batches.sort_by(f64::total_cmp);
-    let p99_ns = batches[((batches.len() as f64 * 0.99).ceil() as usize).saturating_sub(1).min(batches.len() - 1)];
-    Figures { name: name.to_owned(), mean_ns, p99_ns }
+    let p99_ns = batches[((batches.len() as f64 * 0.99).ceil() as usize)
+        .saturating_sub(1)
+        .min(batches.len() - 1)];
+    Figures {
+        name: name.to_owned(),
+        mean_ns,
+        p99_ns,
+    }
 }
 
 fn peer<P: Peer>(engine: &P, intakes: &[(String, Intake)], rows: &mut Vec<Figures>) -> Result<()> {
-    let inputs: Vec<P::Input> = intakes.iter().map(|(_, intake)| engine.input(intake)).collect::<Result<_>>()?;
-    rows.push(measure(&format!("{} (prepared input)", engine.name()), |index| {
-        black_box(engine.decide(black_box(&inputs[index % inputs.len()])).ok());
-    }));
-    rows.push(measure(&format!("{} (from intake)", engine.name()), |index| {
-        black_box(engine.decide_intake(black_box(&intakes[index % intakes.len()].1)).ok());
-    }));
+    let inputs: Vec<P::Input> = intakes
+        .iter()
+        .map(|(_, intake)| engine.input(intake))
+        .collect::<Result<_>>()?;
+    rows.push(measure(
+        &format!("{} (prepared input)", engine.name()),
+        |index| {
+            black_box(engine.decide(black_box(&inputs[index % inputs.len()])).ok());
+        },
+    ));
+    rows.push(measure(
+        &format!("{} (from intake)", engine.name()),
+        |index| {
+            black_box(
+                engine
+                    .decide_intake(black_box(&intakes[index % intakes.len()].1))
+                    .ok(),
+            );
+        },
+    ));
     Ok(())
 }
 
-fn timed<T>(label: &str, loads: &mut Vec<(String, Duration)>, load: impl FnOnce() -> Result<T>) -> Result<T> {
+fn timed<T>(
+    label: &str,
+    loads: &mut Vec<(String, Duration)>,
+    load: impl FnOnce() -> Result<T>,
+) -> Result<T> {
     let started = Instant::now();
     let value = load()?;
     loads.push((label.to_owned(), started.elapsed()));
@@ -74,12 +100,28 @@ fn timed<T>(label: &str, loads: &mut Vec<(String, Duration)>, load: impl FnOnce(
 
 fn main() -> Result<()> {
     let intakes = scenarios::load(true);
-    anyhow::ensure!(intakes.len() == 24, "expected the 24 public scenarios, found {}", intakes.len());
+    anyhow::ensure!(
+        intakes.len() == 24,
+        "expected the 24 public scenarios, found {}",
+        intakes.len()
+    );
     let mut loads = Vec::new();
-    let reference = timed("clearance: load, check and compile the reference rulebook", &mut loads, || Ok(embedded::reference()?))?;
+    let reference = timed(
+        "clearance: load, check and compile the reference rulebook",
+        &mut loads,
+        || Ok(embedded::reference()?),
+    )?;
     let cedar = timed("Cedar: parse the policy set", &mut loads, Cedar::new)?;
-    let rego = timed("regorus: parse the policy (interpreter)", &mut loads, Rego::new)?;
-    let rego_vm = timed("regorus: compile the policy to RVM", &mut loads, RegoVm::new)?;
+    let rego = timed(
+        "regorus: parse the policy (interpreter)",
+        &mut loads,
+        Rego::new,
+    )?;
+    let rego_vm = timed(
+        "regorus: compile the policy to RVM",
+        &mut loads,
+        RegoVm::new,
+    )?;
     let cel = timed("CEL: compile every expression", &mut loads, Cel::new)?;
 
     let mut rows = Vec::new();
@@ -88,22 +130,49 @@ fn main() -> Result<()> {
         black_box(reference.decide(black_box(&intakes[index % intakes.len()].1), records));
     }));
     rows.push(measure("hand-written Rust (floor)", |index| {
-        black_box(hand_written::decide(black_box(&intakes[index % intakes.len()].1)));
+        black_box(hand_written::decide(black_box(
+            &intakes[index % intakes.len()].1,
+        )));
     }));
-    rows.push(measure("clearance: full result, no lower_tier_if", |index| {
-        black_box(evaluate(&[&reference], black_box(&intakes[index % intakes.len()].1), records, Options { lower_tier_if: false }));
-    }));
-    rows.push(measure("clearance: full result with lower_tier_if", |index| {
-        black_box(evaluate(&[&reference], black_box(&intakes[index % intakes.len()].1), records, Options::default()));
-    }));
+    rows.push(measure(
+        "clearance: full result, no lower_tier_if",
+        |index| {
+            black_box(evaluate(
+                &[&reference],
+                black_box(&intakes[index % intakes.len()].1),
+                records,
+                Options {
+                    lower_tier_if: false,
+                },
+            ));
+        },
+    ));
+    rows.push(measure(
+        "clearance: full result with lower_tier_if",
+        |index| {
+            black_box(evaluate(
+                &[&reference],
+                black_box(&intakes[index % intakes.len()].1),
+                records,
+                Options::default(),
+            ));
+        },
+    ));
     peer(&cedar, &intakes, &mut rows)?;
     peer(&rego_vm, &intakes, &mut rows)?;
     peer(&rego, &intakes, &mut rows)?;
     peer(&cel, &intakes, &mut rows)?;
 
     let base = rows[0].mean_ns;
-    println!("{} intakes, batches of {BATCH}, at least {} ms per engine", intakes.len(), budget().as_millis());
-    println!("{:<44} {:>12} {:>12} {:>14} {:>12}", "engine", "mean ns", "p99 ns", "evals/s", "÷ clearance");
+    println!(
+        "{} intakes, batches of {BATCH}, at least {} ms per engine",
+        intakes.len(),
+        budget().as_millis()
+    );
+    println!(
+        "{:<44} {:>12} {:>12} {:>14} {:>12}",
+        "engine", "mean ns", "p99 ns", "evals/s", "÷ clearance"
+    );
     for row in &rows {
         println!(
             "{:<44} {:>12.1} {:>12.1} {:>14.0} {:>11.1}×",

@@ -46,21 +46,38 @@ pub enum AuditCommand {
 /// Runs the command; returns the exit code.
 pub fn run(command: &AuditCommand) -> Result<u8> {
     match command {
-        AuditCommand::Verify { store, export: Some(path), public_key } => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
-            let export: Export = serde_json::from_str(&text).with_context(|| format!("`{}` is not an audit export", path.display()))?;
+        AuditCommand::Verify {
+            store,
+            export: Some(path),
+            public_key,
+        } => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read `{}`", path.display()))?;
+            let export: Export = serde_json::from_str(&text)
+                .with_context(|| format!("`{}` is not an audit export", path.display()))?;
             let _ = store;
-            let key_hex = public_key.clone().unwrap_or_else(|| export.public_key.clone());
-            let key = clearance_audit::VerifyingKey::from_hex(&key_hex).context("invalid public key")?;
+            let key_hex = public_key
+                .clone()
+                .unwrap_or_else(|| export.public_key.clone());
+            let key =
+                clearance_audit::VerifyingKey::from_hex(&key_hex).context("invalid public key")?;
             Ok(report(&audit::verify(&export, &key, None)))
         }
-        AuditCommand::Verify { store, export: None, .. } => {
+        AuditCommand::Verify {
+            store,
+            export: None,
+            ..
+        } => {
             let config = store.load(Overrides::default())?;
             runtime()?.block_on(async move {
                 let store = clearance_server::app::open_store(&config).await?;
-                let key = SigningKey::load(&config.signing_key_path()).with_context(|| format!("audit signing key {}", config.signing_key_path().display()))?;
+                let key = SigningKey::load(&config.signing_key_path()).with_context(|| {
+                    format!("audit signing key {}", config.signing_key_path().display())
+                })?;
                 let public = key.verifying_key();
-                let export = audit::export(&store, &public).await.map_err(|error| anyhow::anyhow!("{error}"))?;
+                let export = audit::export(&store, &public)
+                    .await
+                    .map_err(|error| anyhow::anyhow!("{error}"))?;
                 let head = store.tree_head().await?;
                 Ok(report(&audit::verify(&export, &public, Some(head))))
             })
@@ -69,27 +86,42 @@ pub fn run(command: &AuditCommand) -> Result<u8> {
             let config = store.load(Overrides::default())?;
             let signed = runtime()?.block_on(async move {
                 let store = clearance_server::app::open_store(&config).await?;
-                let key = SigningKey::load_or_generate(&config.signing_key_path())
-                    .with_context(|| format!("audit signing key {}", config.signing_key_path().display()))?;
+                let key = SigningKey::load_or_generate(&config.signing_key_path()).with_context(
+                    || format!("audit signing key {}", config.signing_key_path().display()),
+                )?;
                 let (size, root) = store.tree_head().await?;
-                let signed = key.sign(clearance_audit::Checkpoint { origin: config.audit_origin.clone(), size, root, timestamp_ms: clearance_server::state::now() });
+                let signed = key.sign(clearance_audit::Checkpoint {
+                    origin: config.audit_origin.clone(),
+                    size,
+                    root,
+                    timestamp_ms: clearance_server::state::now(),
+                });
                 store.save_checkpoint(&signed).await?;
                 store.close().await;
                 anyhow::Ok(signed)
             })?;
-            println!("signed checkpoint: size {} root {}", signed.checkpoint.size, clearance_audit::to_hex(&signed.checkpoint.root));
+            println!(
+                "signed checkpoint: size {} root {}",
+                signed.checkpoint.size,
+                clearance_audit::to_hex(&signed.checkpoint.root)
+            );
             Ok(0)
         }
         AuditCommand::Export { store, output } => {
             let config = store.load(Overrides::default())?;
             let export = runtime()?.block_on(async move {
                 let store = clearance_server::app::open_store(&config).await?;
-                let key = SigningKey::load(&config.signing_key_path()).with_context(|| format!("audit signing key {}", config.signing_key_path().display()))?;
-                audit::export(&store, &key.verifying_key()).await.map_err(|error| anyhow::anyhow!("{error}"))
+                let key = SigningKey::load(&config.signing_key_path()).with_context(|| {
+                    format!("audit signing key {}", config.signing_key_path().display())
+                })?;
+                audit::export(&store, &key.verifying_key())
+                    .await
+                    .map_err(|error| anyhow::anyhow!("{error}"))
             })?;
             let text = serde_json::to_string_pretty(&export)?;
             match output {
-                Some(path) => std::fs::write(path, text + "\n").with_context(|| format!("cannot write `{}`", path.display()))?,
+                Some(path) => std::fs::write(path, text + "\n")
+                    .with_context(|| format!("cannot write `{}`", path.display()))?,
                 None => writeln!(std::io::stdout(), "{text}")?,
             }
             Ok(0)
@@ -100,12 +132,18 @@ pub fn run(command: &AuditCommand) -> Result<u8> {
 fn report(report: &audit::Report) -> u8 {
     match &report.problem {
         None => {
-            println!("ok: {} entries and {} checkpoints verified", report.entries, report.checkpoints);
+            println!(
+                "ok: {} entries and {} checkpoints verified",
+                report.entries, report.checkpoints
+            );
             0
         }
         Some(problem) => {
             println!("TAMPERED: {problem}");
-            println!("({} entries and {} checkpoints verified before it)", report.entries, report.checkpoints);
+            println!(
+                "({} entries and {} checkpoints verified before it)",
+                report.entries, report.checkpoints
+            );
             1
         }
     }

@@ -59,9 +59,15 @@ fn triage<'r>(file: &str, rulebooks: &[&'r Rulebook]) -> Result<Outcome<'r>> {
             return Ok(Outcome::Unreadable(message));
         }
     };
-    let parsed: Result<_, Problems> = Document::parse(&source).and_then(|document| parse_intake(&document.root));
+    let parsed: Result<_, Problems> =
+        Document::parse(&source).and_then(|document| parse_intake(&document.root));
     match parsed {
-        Ok(intake) => Ok(Outcome::Evaluated(Box::new(evaluate(rulebooks, &intake, Records::none(), Options::default())))),
+        Ok(intake) => Ok(Outcome::Evaluated(Box::new(evaluate(
+            rulebooks,
+            &intake,
+            Records::none(),
+            Options::default(),
+        )))),
         Err(problems) => {
             diagnostic::problems(&mut anstream::stderr(), &name, &source, &problems.0)?;
             Ok(Outcome::Invalid(problems.0))
@@ -130,13 +136,21 @@ fn triage_all(args: &CheckArgs, rulebooks: &[&Rulebook], tally: &mut Tally) -> R
     let mut stdout = anstream::stdout();
     let several = args.files.len() > 1;
     for (position, file) in args.files.iter().enumerate() {
-        let label = if file == "-" { "<stdin>" } else { file.as_str() };
+        let label = if file == "-" {
+            "<stdin>"
+        } else {
+            file.as_str()
+        };
         let evaluation = match triage(file, rulebooks)? {
             Outcome::Evaluated(evaluation) => evaluation,
             failed => {
                 tally.failed += 1;
                 if several && args.format == Format::Json {
-                    writeln!(stdout, "{}", serde_json::to_string(&error_record(label, &failed))?)?;
+                    writeln!(
+                        stdout,
+                        "{}",
+                        serde_json::to_string(&error_record(label, &failed))?
+                    )?;
                 }
                 continue;
             }

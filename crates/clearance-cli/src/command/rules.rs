@@ -36,7 +36,10 @@ pub enum RulesCommand {
 
 fn all_or(names: &[String]) -> Result<Vec<Rulebook>> {
     if names.is_empty() {
-        let ids: Vec<String> = embedded::SOURCES.iter().map(|(id, _)| (*id).to_owned()).collect();
+        let ids: Vec<String> = embedded::SOURCES
+            .iter()
+            .map(|(id, _)| (*id).to_owned())
+            .collect();
         load_rulebooks(&ids)
     } else {
         load_rulebooks(names)
@@ -63,9 +66,17 @@ fn list(names: &[String]) -> Result<()> {
     let mut out = anstream::stdout();
     let loaded = all_or(names)?;
     // One column for the descriptions, however long the longest rule id.
-    let width = loaded.iter().flat_map(|rulebook| rulebook.rules.iter().map(|rule| rule.id.chars().count())).max().unwrap_or(0);
+    let width = loaded
+        .iter()
+        .flat_map(|rulebook| rulebook.rules.iter().map(|rule| rule.id.chars().count()))
+        .max()
+        .unwrap_or(0);
     for rulebook in &loaded {
-        writeln!(out, "{} {} · {}", rulebook.id, rulebook.version, rulebook.title)?;
+        writeln!(
+            out,
+            "{} {} · {}",
+            rulebook.id, rulebook.version, rulebook.title
+        )?;
         writeln!(
             out,
             "  {}, {}, digest {}",
@@ -75,7 +86,13 @@ fn list(names: &[String]) -> Result<()> {
         )?;
         for rule in &rulebook.rules {
             let style = tier_style(rule.tier);
-            writeln!(out, "  {style}{:<8}{style:#} {:<width$} {}", rule.tier.as_str(), rule.id, rule.description)?;
+            writeln!(
+                out,
+                "  {style}{:<8}{style:#} {:<width$} {}",
+                rule.tier.as_str(),
+                rule.id,
+                rule.description
+            )?;
         }
     }
     out.flush()?;
@@ -85,14 +102,25 @@ fn list(names: &[String]) -> Result<()> {
 fn show(id: &str, names: &[String]) -> Result<()> {
     let mut out = anstream::stdout();
     let loaded = all_or(names)?;
-    let Some((rulebook, rule)) = loaded.iter().find_map(|rulebook| rulebook.rule(id).map(|rule| (rulebook, rule))) else {
-        let ids: Vec<&str> = loaded.iter().flat_map(|rulebook| rulebook.rules.iter().map(|rule| &*rule.id)).collect();
+    let Some((rulebook, rule)) = loaded
+        .iter()
+        .find_map(|rulebook| rulebook.rule(id).map(|rule| (rulebook, rule)))
+    else {
+        let ids: Vec<&str> = loaded
+            .iter()
+            .flat_map(|rulebook| rulebook.rules.iter().map(|rule| &*rule.id))
+            .collect();
         let hint = clearance_domain::problem::did_you_mean(id, ids.iter().copied());
         bail!("no rule `{id}`{hint} (see `clearance rules list`)");
     };
     let style = tier_style(rule.tier);
     writeln!(out, "{} · {}", rule.id, rulebook.id)?;
-    writeln!(out, "tier:      {style}{}{style:#} ({})", rule.tier, rule.tier.headline())?;
+    writeln!(
+        out,
+        "tier:      {style}{}{style:#} ({})",
+        rule.tier,
+        rule.tier.headline()
+    )?;
     writeln!(out, "about:     {}", rule.description)?;
     writeln!(out, "when:      {}", rule.condition)?;
     writeln!(out, "actions:   {}", rule.actions.join(", "))?;
@@ -131,7 +159,11 @@ fn check(files: &[String], code: &mut u8) -> Result<()> {
                 continue;
             }
         };
-        let failures: Vec<String> = rulebook.run_tests().iter().map(|failure| format!("{name}:{failure}")).collect();
+        let failures: Vec<String> = rulebook
+            .run_tests()
+            .iter()
+            .map(|failure| format!("{name}:{failure}"))
+            .collect();
         if !failures.is_empty() && *code == 0 {
             *code = 1;
         }

@@ -13,7 +13,12 @@ pub struct StoreArgs {
     #[arg(long, value_name = "DIR", env = "CLEARANCE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// A PostgreSQL URL (`postgres://user:password@host/db`) instead of SQLite in the data directory.
-    #[arg(long, value_name = "URL", env = "CLEARANCE_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "CLEARANCE_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// A TOML configuration file (default: `clearance.toml` in the working directory, if present).
     #[arg(long, value_name = "FILE", env = "CLEARANCE_CONFIG")]
@@ -31,5 +36,7 @@ impl StoreArgs {
 
 /// A multi-threaded runtime for the commands that talk to the store.
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }

@@ -34,7 +34,13 @@ pub enum TokenCommand {
 
 /// Runs the command; returns the exit code.
 pub fn run(command: &TokenCommand) -> Result<u8> {
-    let TokenCommand::Create { store, email, name, role, label } = command;
+    let TokenCommand::Create {
+        store,
+        email,
+        name,
+        role,
+        label,
+    } = command;
     let config = store.load(Overrides::default())?;
     let role = Role::from_name(role).context("unknown role")?;
     let secret = runtime()?.block_on(async move {
@@ -44,11 +50,24 @@ pub fn run(command: &TokenCommand) -> Result<u8> {
             Some(person) => person,
             None => {
                 let name = name.clone().unwrap_or_else(|| email.clone());
-                store.create_person(&NewPerson { name, email: email.clone(), role, organisation: None }, None, now).await?
+                store
+                    .create_person(
+                        &NewPerson {
+                            name,
+                            email: email.clone(),
+                            role,
+                            organisation: None,
+                        },
+                        None,
+                        now,
+                    )
+                    .await?
             }
         };
         let secret = new_secret();
-        store.create_token(person.id, label, secret_hash(&secret), None, now).await?;
+        store
+            .create_token(person.id, label, secret_hash(&secret), None, now)
+            .await?;
         store.close().await;
         anyhow::Ok(secret)
     })?;

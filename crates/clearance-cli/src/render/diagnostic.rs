@@ -9,9 +9,13 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use clearance_domain::Problem;
 
-const ERROR: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red))).bold();
+const ERROR: Style = Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)))
+    .bold();
 const EMPHASIS: Style = Style::new().bold();
-const GUTTER: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Blue))).bold();
+const GUTTER: Style = Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Blue)))
+    .bold();
 
 /// The most problems shown for one file; the rest are counted (90 copies of one YAML mistake
 /// would otherwise bury the first, which is the one to fix).
@@ -32,7 +36,10 @@ const TAB: char = '→';
 
 /// Prints `error: message`.
 pub fn error_line(out: &mut impl Write, message: &str) -> io::Result<()> {
-    writeln!(out, "{ERROR}error{ERROR:#}{EMPHASIS}: {message}{EMPHASIS:#}")
+    writeln!(
+        out,
+        "{ERROR}error{ERROR:#}{EMPHASIS}: {message}{EMPHASIS:#}"
+    )
 }
 
 /// Shortens the user's text quoted in a message (`` `…` ``) to `MAX_QUOTED` characters, so that a
@@ -65,7 +72,10 @@ struct Excerpt {
 }
 
 fn excerpt(line: &str, column: usize, width: usize) -> Excerpt {
-    let chars: Vec<char> = line.chars().map(|c| if c == '\t' { TAB } else { c }).collect();
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| if c == '\t' { TAB } else { c })
+        .collect();
     let spot = column.saturating_sub(1);
     let (start, end) = if chars.len() <= MAX_LINE {
         (0, chars.len())
@@ -83,7 +93,11 @@ fn excerpt(line: &str, column: usize, width: usize) -> Excerpt {
         text.push('…');
     }
     let visible = end.saturating_sub(spot).max(1);
-    Excerpt { text, indent: spot.saturating_sub(start) + usize::from(before), marks: width.clamp(1, visible) }
+    Excerpt {
+        text,
+        indent: spot.saturating_sub(start) + usize::from(before),
+        marks: width.clamp(1, visible),
+    }
 }
 
 /// True when the problem is a YAML syntax error caused by a tab: the parser says so, or a tab
@@ -93,11 +107,17 @@ fn about_a_tab(problem: &Problem, line: Option<&str>) -> bool {
         return false;
     }
     let column = problem.span.column.max(1) as usize;
-    problem.message.contains("tab") || line.is_some_and(|line| line.chars().take(column).any(|c| c == '\t'))
+    problem.message.contains("tab")
+        || line.is_some_and(|line| line.chars().take(column).any(|c| c == '\t'))
 }
 
 /// Prints every problem of one file (at most `MAX_SHOWN`, then how many more), then a count.
-pub fn problems(out: &mut impl Write, file: &str, source: &str, problems: &[Problem]) -> io::Result<()> {
+pub fn problems(
+    out: &mut impl Write,
+    file: &str,
+    source: &str,
+    problems: &[Problem],
+) -> io::Result<()> {
     let lines: Vec<&str> = source.lines().collect();
     for problem in problems.iter().take(MAX_SHOWN) {
         error_line(out, &shorten_quotes(&problem.message))?;
@@ -105,8 +125,15 @@ pub fn problems(out: &mut impl Write, file: &str, source: &str, problems: &[Prob
         let column = problem.span.column.max(1);
         let number = line.to_string();
         let pad = " ".repeat(number.len());
-        let field = if problem.path.is_empty() { String::new() } else { format!(" (field `{}`)", problem.path) };
-        writeln!(out, "{pad}{GUTTER}-->{GUTTER:#} {file}:{line}:{column}{field}")?;
+        let field = if problem.path.is_empty() {
+            String::new()
+        } else {
+            format!(" (field `{}`)", problem.path)
+        };
+        writeln!(
+            out,
+            "{pad}{GUTTER}-->{GUTTER:#} {file}:{line}:{column}{field}"
+        )?;
         let text = lines.get(line as usize - 1).copied();
         if let Some(text) = text {
             let shown = excerpt(text, column as usize, problem.span.width as usize);
@@ -114,20 +141,35 @@ pub fn problems(out: &mut impl Write, file: &str, source: &str, problems: &[Prob
             let marks = "^".repeat(shown.marks);
             writeln!(out, "{pad} {GUTTER}|{GUTTER:#}")?;
             writeln!(out, "{GUTTER}{number} |{GUTTER:#} {}", shown.text)?;
-            writeln!(out, "{pad} {GUTTER}|{GUTTER:#} {indent}{ERROR}{marks}{ERROR:#}")?;
+            writeln!(
+                out,
+                "{pad} {GUTTER}|{GUTTER:#} {indent}{ERROR}{marks}{ERROR:#}"
+            )?;
         }
-        let tab_help = about_a_tab(problem, text).then_some("YAML does not allow tabs here; use spaces");
+        let tab_help =
+            about_a_tab(problem, text).then_some("YAML does not allow tabs here; use spaces");
         for help in problem.help.as_deref().into_iter().chain(tab_help) {
-            writeln!(out, "{pad} {GUTTER}={GUTTER:#} {EMPHASIS}help{EMPHASIS:#}: {help}")?;
+            writeln!(
+                out,
+                "{pad} {GUTTER}={GUTTER:#} {EMPHASIS}help{EMPHASIS:#}: {help}"
+            )?;
         }
         writeln!(out)?;
     }
     let count = problems.len();
     if count > MAX_SHOWN {
         let more = count - MAX_SHOWN;
-        writeln!(out, "{EMPHASIS}… and {more} more problem{}{EMPHASIS:#}\n", if more == 1 { "" } else { "s" })?;
+        writeln!(
+            out,
+            "{EMPHASIS}… and {more} more problem{}{EMPHASIS:#}\n",
+            if more == 1 { "" } else { "s" }
+        )?;
     }
-    writeln!(out, "{ERROR}error{ERROR:#}{EMPHASIS}: `{file}` has {count} problem{}{EMPHASIS:#}", if count == 1 { "" } else { "s" })
+    writeln!(
+        out,
+        "{ERROR}error{ERROR:#}{EMPHASIS}: `{file}` has {count} problem{}{EMPHASIS:#}",
+        if count == 1 { "" } else { "s" }
+    )
 }
 
 #[cfg(test)]
@@ -145,8 +187,14 @@ mod tests {
     fn long_quoted_text_is_shortened_in_messages() {
         let message = format!("unknown value `{}` for `element`", "x".repeat(1000));
         let shown = shorten_quotes(&message);
-        assert_eq!(shown, format!("unknown value `{}…` for `element`", "x".repeat(MAX_QUOTED)));
-        assert_eq!(shorten_quotes("unknown field `ouput`, did you mean `output`?"), "unknown field `ouput`, did you mean `output`?");
+        assert_eq!(
+            shown,
+            format!("unknown value `{}…` for `element`", "x".repeat(MAX_QUOTED))
+        );
+        assert_eq!(
+            shorten_quotes("unknown field `ouput`, did you mean `output`?"),
+            "unknown field `ouput`, did you mean `output`?"
+        );
     }
 
     #[test]

@@ -11,8 +11,18 @@ fn cell(text: &str) -> String {
 }
 
 /// Prints one evaluation.
-pub fn evaluation(out: &mut impl Write, file: &str, evaluation: &Evaluation, rulebooks: &[&Rulebook]) -> io::Result<()> {
-    writeln!(out, "### {}: {}", evaluation.tier.as_str(), evaluation.tier.headline())?;
+pub fn evaluation(
+    out: &mut impl Write,
+    file: &str,
+    evaluation: &Evaluation,
+    rulebooks: &[&Rulebook],
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "### {}: {}",
+        evaluation.tier.as_str(),
+        evaluation.tier.headline()
+    )?;
     writeln!(out, "\n`{file}`\n")?;
     writeln!(out, "| Tier | Reason | Clauses |")?;
     writeln!(out, "|---|---|---|")?;
@@ -27,26 +37,63 @@ pub fn evaluation(out: &mut impl Write, file: &str, evaluation: &Evaluation, rul
                 None => format!("`{key}`"),
             })
             .collect();
-        writeln!(out, "| {} | {} | {} |", finding.tier, cell(&finding.reason), clauses.join("<br>"))?;
+        writeln!(
+            out,
+            "| {} | {} | {} |",
+            finding.tier,
+            cell(&finding.reason),
+            clauses.join("<br>")
+        )?;
     }
     for error in &evaluation.errors {
-        writeln!(out, "| escalate | `{}` could not be evaluated: {} | |", error.rule, cell(&error.message))?;
+        writeln!(
+            out,
+            "| escalate | `{}` could not be evaluated: {} | |",
+            error.rule,
+            cell(&error.message)
+        )?;
     }
     writeln!(out, "\n**What to do**\n")?;
     for action in &evaluation.actions {
         writeln!(out, "- [ ] {}", action_text(rulebooks, action))?;
     }
     if !evaluation.unanswered.is_empty() {
-        let paths: Vec<String> = evaluation.unanswered.iter().map(|path| format!("`{path}`")).collect();
-        writeln!(out, "\n**Not answered** (counted as unsure): {}", paths.join(", "))?;
+        let paths: Vec<String> = evaluation
+            .unanswered
+            .iter()
+            .map(|path| format!("`{path}`"))
+            .collect();
+        writeln!(
+            out,
+            "\n**Not answered** (counted as unsure): {}",
+            paths.join(", ")
+        )?;
     }
     if !evaluation.lower_tier_if.is_empty() {
         writeln!(out, "\n**What would lower the tier**\n")?;
         for suggestion in &evaluation.lower_tier_if {
-            let changes: Vec<String> = suggestion.applied.iter().map(|change| change.describe()).collect();
-            writeln!(out, "- **{}** if you {}", suggestion.tier, changes.join(" and "))?;
+            let changes: Vec<String> = suggestion
+                .applied
+                .iter()
+                .map(|change| change.describe())
+                .collect();
+            writeln!(
+                out,
+                "- **{}** if you {}",
+                suggestion.tier,
+                changes.join(" and ")
+            )?;
         }
     }
-    let names: Vec<String> = evaluation.rulebooks.iter().map(|rulebook| format!("{} {} (`{}`)", rulebook.id, rulebook.version, rulebook.digest)).collect();
+    let names: Vec<String> = evaluation
+        .rulebooks
+        .iter()
+        .map(|rulebook| {
+            format!(
+                "{} {} (`{}`)",
+                rulebook.id, rulebook.version, rulebook.digest
+            )
+        })
+        .collect();
     writeln!(out, "\n_Rulebook: {}_", names.join(", "))
 }

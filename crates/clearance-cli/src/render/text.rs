@@ -14,12 +14,18 @@ const DIM: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Br
 
 /// The text of an action id, from the first rulebook that declares it.
 pub fn action_text<'a>(rulebooks: &'a [&Rulebook], id: &'a str) -> &'a str {
-    rulebooks.iter().find_map(|rulebook| rulebook.action(id)).map_or(id, |action| action.text.as_str())
+    rulebooks
+        .iter()
+        .find_map(|rulebook| rulebook.action(id))
+        .map_or(id, |action| action.text.as_str())
 }
 
 /// The title of a clause key, from the first rulebook that has it.
 pub fn clause_title<'a>(rulebooks: &'a [&Rulebook], key: &str) -> Option<&'a str> {
-    rulebooks.iter().find_map(|rulebook| rulebook.clause(key)).map(|clause| clause.title.as_str())
+    rulebooks
+        .iter()
+        .find_map(|rulebook| rulebook.clause(key))
+        .map(|clause| clause.title.as_str())
 }
 
 fn tier_label(tier: Tier) -> String {
@@ -28,9 +34,19 @@ fn tier_label(tier: Tier) -> String {
 }
 
 /// Prints one evaluation.
-pub fn evaluation(out: &mut impl Write, file: &str, evaluation: &Evaluation, rulebooks: &[&Rulebook]) -> io::Result<()> {
+pub fn evaluation(
+    out: &mut impl Write,
+    file: &str,
+    evaluation: &Evaluation,
+    rulebooks: &[&Rulebook],
+) -> io::Result<()> {
     let style = tier_style(evaluation.tier);
-    writeln!(out, "{style}{}: {}{style:#}", evaluation.tier.as_str().to_uppercase(), evaluation.tier.headline())?;
+    writeln!(
+        out,
+        "{style}{}: {}{style:#}",
+        evaluation.tier.as_str().to_uppercase(),
+        evaluation.tier.headline()
+    )?;
     writeln!(out, "{DIM}{file}{DIM:#}")?;
 
     writeln!(out, "\n{HEADING}Why{HEADING:#}")?;
@@ -46,7 +62,13 @@ pub fn evaluation(out: &mut impl Write, file: &str, evaluation: &Evaluation, rul
         }
     }
     for error in &evaluation.errors {
-        writeln!(out, "  {} {} could not be evaluated: {}", tier_label(Tier::Escalate), error.rule, error.message)?;
+        writeln!(
+            out,
+            "  {} {} could not be evaluated: {}",
+            tier_label(Tier::Escalate),
+            error.rule,
+            error.message
+        )?;
     }
 
     writeln!(out, "\n{HEADING}What to do{HEADING:#}")?;
@@ -55,22 +77,41 @@ pub fn evaluation(out: &mut impl Write, file: &str, evaluation: &Evaluation, rul
     }
 
     if !evaluation.unanswered.is_empty() {
-        writeln!(out, "\n{HEADING}Not answered{HEADING:#} {DIM}(counted as unsure){DIM:#}")?;
+        writeln!(
+            out,
+            "\n{HEADING}Not answered{HEADING:#} {DIM}(counted as unsure){DIM:#}"
+        )?;
         writeln!(out, "  {}", evaluation.unanswered.join(", "))?;
     }
 
     if !evaluation.lower_tier_if.is_empty() {
         writeln!(out, "\n{HEADING}What would lower the tier{HEADING:#}")?;
         for suggestion in &evaluation.lower_tier_if {
-            let changes: Vec<String> = suggestion.applied.iter().map(|change| change.describe()).collect();
-            writeln!(out, "  {} if you {}", tier_label(suggestion.tier), join_and(&changes))?;
+            let changes: Vec<String> = suggestion
+                .applied
+                .iter()
+                .map(|change| change.describe())
+                .collect();
+            writeln!(
+                out,
+                "  {} if you {}",
+                tier_label(suggestion.tier),
+                join_and(&changes)
+            )?;
         }
         if evaluation.lower_tier_if_truncated {
-            writeln!(out, "  {DIM}(the search stopped at its bound; there may be other ways){DIM:#}")?;
+            writeln!(
+                out,
+                "  {DIM}(the search stopped at its bound; there may be other ways){DIM:#}"
+            )?;
         }
     }
 
-    let names: Vec<String> = evaluation.rulebooks.iter().map(|rulebook| format!("{} {}", rulebook.id, rulebook.version)).collect();
+    let names: Vec<String> = evaluation
+        .rulebooks
+        .iter()
+        .map(|rulebook| format!("{} {}", rulebook.id, rulebook.version))
+        .collect();
     writeln!(out, "\n{DIM}rulebook: {}{DIM:#}", names.join(", "))
 }
 

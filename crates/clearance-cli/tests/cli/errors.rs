@@ -18,7 +18,11 @@ fn invalid_intake_reports_every_problem_at_once() -> TestResult {
     let file = data("invalid-intake.yaml");
     let run = TestCommand::new(["check", file.as_str(), "--color", "never"]).run()?;
     run.assert_code(2);
-    assert!(run.stdout.is_empty(), "no result for an invalid intake:\n{}", run.stdout);
+    assert!(
+        run.stdout.is_empty(),
+        "no result for an invalid intake:\n{}",
+        run.stdout
+    );
     let path = file.as_str();
     // One message per problem, each with file:line:col and the field's path.
     assert_mentions(
@@ -50,9 +54,21 @@ fn invalid_intake_reports_every_problem_at_once() -> TestResult {
 #[test]
 fn invalid_rulebook_reports_every_problem_at_once() -> TestResult {
     let rulebook = data("invalid-rulebook.yaml");
-    let run = TestCommand::new(["check", "examples/moodboard.yaml", "--rulebook", rulebook.as_str(), "--color", "never"]).run()?;
+    let run = TestCommand::new([
+        "check",
+        "examples/moodboard.yaml",
+        "--rulebook",
+        rulebook.as_str(),
+        "--color",
+        "never",
+    ])
+    .run()?;
     run.assert_code(2);
-    assert!(run.stdout.is_empty(), "no triage against a rulebook that did not load:\n{}", run.stdout);
+    assert!(
+        run.stdout.is_empty(),
+        "no triage against a rulebook that did not load:\n{}",
+        run.stdout
+    );
     let path = rulebook.as_str();
     assert_mentions(
         &run.stderr,
@@ -79,11 +95,18 @@ fn json_intake_problems_have_line_and_column() -> TestResult {
         "intake.json",
         "{\n  \"title\": \"x\",\n  \"production\": \"y\",\n  \"output\": { \"final\": \"maybe\", \"finale\": \"no\" }\n}\n",
     )?;
-    let run = TestCommand::new(["check", "intake.json", "--color", "never"]).current_dir(dir.path()).run()?;
+    let run = TestCommand::new(["check", "intake.json", "--color", "never"])
+        .current_dir(dir.path())
+        .run()?;
     run.assert_code(2);
     assert_mentions(
         &run.stderr,
-        &["intake.json:4:24 (field `output.final`)", "`maybe`", "unknown field `finale`, did you mean `final`?", "(field `output.finale`)"],
+        &[
+            "intake.json:4:24 (field `output.final`)",
+            "`maybe`",
+            "unknown field `finale`, did you mean `final`?",
+            "(field `output.finale`)",
+        ],
     );
     Ok(())
 }
@@ -91,12 +114,20 @@ fn json_intake_problems_have_line_and_column() -> TestResult {
 #[test]
 fn nested_unknown_field_is_named_by_its_path() -> TestResult {
     let dir = TempDir::new("nested-unknown-field")?;
-    dir.write("intake.yaml", "title: T\nproduction: P\ntools:\n  - {name: A}\n  - {name: B, enviroment: consumer}\n")?;
-    let run = TestCommand::new(["check", "intake.yaml", "--color", "never"]).current_dir(dir.path()).run()?;
+    dir.write(
+        "intake.yaml",
+        "title: T\nproduction: P\ntools:\n  - {name: A}\n  - {name: B, enviroment: consumer}\n",
+    )?;
+    let run = TestCommand::new(["check", "intake.yaml", "--color", "never"])
+        .current_dir(dir.path())
+        .run()?;
     run.assert_code(2);
     assert_mentions(
         &run.stderr,
-        &["unknown field `enviroment`, did you mean `environment`?", "intake.yaml:5:15 (field `tools[1].enviroment`)"],
+        &[
+            "unknown field `enviroment`, did you mean `environment`?",
+            "intake.yaml:5:15 (field `tools[1].enviroment`)",
+        ],
     );
     Ok(())
 }
@@ -105,7 +136,9 @@ fn nested_unknown_field_is_named_by_its_path() -> TestResult {
 fn duplicate_key_is_an_error() -> TestResult {
     let dir = TempDir::new("duplicate-key")?;
     dir.write("intake.yaml", "title: a\ntitle: b\nproduction: P\n")?;
-    let run = TestCommand::new(["check", "intake.yaml", "--color", "never"]).current_dir(dir.path()).run()?;
+    let run = TestCommand::new(["check", "intake.yaml", "--color", "never"])
+        .current_dir(dir.path())
+        .run()?;
     run.assert_code(2);
     assert_mentions(&run.stderr, &["`title`", "intake.yaml:2:1"]);
     Ok(())
@@ -120,23 +153,44 @@ fn missing_file_exits_2_naming_it() -> TestResult {
         assert_mentions(&run.stderr, &["no/such/intake.yaml"]);
     }
     // The other files are still triaged.
-    let run = TestCommand::new(["check", "no/such/intake.yaml", "examples/moodboard.yaml", "--color", "never"]).run()?;
+    let run = TestCommand::new([
+        "check",
+        "no/such/intake.yaml",
+        "examples/moodboard.yaml",
+        "--color",
+        "never",
+    ])
+    .run()?;
     run.assert_code(2);
-    assert!(run.stdout.contains("NOTIFY: Share with your studio contact"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("NOTIFY: Share with your studio contact"),
+        "{}",
+        run.stdout
+    );
     Ok(())
 }
 
 #[test]
 fn binary_file_exits_2_without_panicking() -> TestResult {
     let dir = TempDir::new("binary-file")?;
-    dir.write("frame.png", [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff, 0xfe, 0x80])?;
+    dir.write(
+        "frame.png",
+        [
+            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff, 0xfe, 0x80,
+        ],
+    )?;
     dir.write("latin1.yaml", b"title: Caf\xe9\nproduction: P\n")?;
     for file in ["frame.png", "latin1.yaml"] {
-        let run = TestCommand::new(["check", file, "--color", "never"]).current_dir(dir.path()).run()?;
+        let run = TestCommand::new(["check", file, "--color", "never"])
+            .current_dir(dir.path())
+            .run()?;
         run.assert_code(2);
         assert_mentions(&run.stderr, &[file, "UTF-8"]);
         // The same for a rulebook.
-        let run = TestCommand::new(["rules", "check", file]).current_dir(dir.path()).run()?;
+        let run = TestCommand::new(["rules", "check", file])
+            .current_dir(dir.path())
+            .run()?;
         run.assert_code(2);
         assert_mentions(&run.stderr, &[file]);
     }
@@ -156,7 +210,9 @@ fn directory_empty_file_and_non_mapping_exit_2() -> TestResult {
         ("list.yaml", vec!["list.yaml:1:1", "mapping"]),
         ("syntax.yaml", vec!["syntax.yaml:"]),
     ] {
-        let run = TestCommand::new(["check", file, "--color", "never"]).current_dir(dir.path()).run()?;
+        let run = TestCommand::new(["check", file, "--color", "never"])
+            .current_dir(dir.path())
+            .run()?;
         run.assert_code(2);
         assert_mentions(&run.stderr, &needles);
     }
@@ -167,22 +223,40 @@ fn directory_empty_file_and_non_mapping_exit_2() -> TestResult {
 fn hostile_yaml_is_rejected_without_crashing() -> TestResult {
     let dir = TempDir::new("hostile-yaml")?;
     // Deep nesting must not overflow the stack.
-    dir.write("deep.yaml", format!("title: {}\nproduction: P\n", "[".repeat(100_000)))?;
+    dir.write(
+        "deep.yaml",
+        format!("title: {}\nproduction: P\n", "[".repeat(100_000)),
+    )?;
     // An alias bomb must not expand.
     let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for (index, name) in ('b'..='j').enumerate() {
         let previous = char::from(b'a' + u8::try_from(index)?);
-        bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{previous}"); 10].join(", ")));
+        bomb.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{previous}"); 10].join(", ")
+        ));
     }
     dir.write("bomb.yaml", bomb)?;
     // Larger than any intake (the CLI refuses to read a mistaken path to a video).
-    dir.write("huge.yaml", format!("title: T\nproduction: P\ndescription: {}\n", "x".repeat(9 * 1024 * 1024)))?;
+    dir.write(
+        "huge.yaml",
+        format!(
+            "title: T\nproduction: P\ndescription: {}\n",
+            "x".repeat(9 * 1024 * 1024)
+        ),
+    )?;
     for file in ["deep.yaml", "bomb.yaml", "huge.yaml"] {
         let started = std::time::Instant::now();
-        let run = TestCommand::new(["check", file, "--color", "never"]).current_dir(dir.path()).run()?;
+        let run = TestCommand::new(["check", file, "--color", "never"])
+            .current_dir(dir.path())
+            .run()?;
         run.assert_code(2);
         assert_mentions(&run.stderr, &[file]);
-        assert!(started.elapsed().as_secs() < 30, "{file} took {:?}", started.elapsed());
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "{file} took {:?}",
+            started.elapsed()
+        );
     }
     Ok(())
 }
@@ -193,14 +267,22 @@ fn many_problems_are_capped_at_twenty_per_file() -> TestResult {
     let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for (index, name) in ('b'..='j').enumerate() {
         let previous = char::from(b'a' + u8::try_from(index)?);
-        bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{previous}"); 10].join(", ")));
+        bomb.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{previous}"); 10].join(", ")
+        ));
     }
     dir.write("bomb.yaml", bomb)?;
-    let run = TestCommand::new(["check", "bomb.yaml", "--color", "never"]).current_dir(dir.path()).run()?;
+    let run = TestCommand::new(["check", "bomb.yaml", "--color", "never"])
+        .current_dir(dir.path())
+        .run()?;
     run.assert_code(2);
     let shown = run.stderr.matches("error: YAML aliases").count();
     assert_eq!(shown, 20, "at most 20 problems are shown:\n{}", run.stderr);
-    assert_mentions(&run.stderr, &["… and 70 more problems", "`bomb.yaml` has 90 problems"]);
+    assert_mentions(
+        &run.stderr,
+        &["… and 70 more problems", "`bomb.yaml` has 90 problems"],
+    );
     Ok(())
 }
 
@@ -208,12 +290,28 @@ fn many_problems_are_capped_at_twenty_per_file() -> TestResult {
 fn long_lines_are_cut_and_long_values_shortened_in_snippets() -> TestResult {
     let dir = TempDir::new("long-line")?;
     let value = "x".repeat(100_000);
-    dir.write("long.yaml", format!("title: T\nproduction: P\nelement: {value}\n"))?;
-    let run = TestCommand::new(["check", "long.yaml", "--color", "never"]).current_dir(dir.path()).run()?;
+    dir.write(
+        "long.yaml",
+        format!("title: T\nproduction: P\nelement: {value}\n"),
+    )?;
+    let run = TestCommand::new(["check", "long.yaml", "--color", "never"])
+        .current_dir(dir.path())
+        .run()?;
     run.assert_code(2);
-    assert_mentions(&run.stderr, &["long.yaml:3:10 (field `element`)", "element: xxx", "…"]);
-    assert!(run.stderr.len() < 2_000, "a 100,000-character line does not flood stderr ({} bytes)", run.stderr.len());
-    assert!(run.stderr.lines().all(|line| line.chars().count() < 400), "{}", run.stderr);
+    assert_mentions(
+        &run.stderr,
+        &["long.yaml:3:10 (field `element`)", "element: xxx", "…"],
+    );
+    assert!(
+        run.stderr.len() < 2_000,
+        "a 100,000-character line does not flood stderr ({} bytes)",
+        run.stderr.len()
+    );
+    assert!(
+        run.stderr.lines().all(|line| line.chars().count() < 400),
+        "{}",
+        run.stderr
+    );
     Ok(())
 }
 
@@ -221,15 +319,28 @@ fn long_lines_are_cut_and_long_values_shortened_in_snippets() -> TestResult {
 fn tabs_are_shown_and_explained() -> TestResult {
     let dir = TempDir::new("tabs")?;
     dir.write("after-colon.yaml", "title:\tT\nproduction: P\n")?;
-    dir.write("indent.yaml", "title: T\nproduction: P\noutput:\n\tfinal: yes\n")?;
-    for (file, spot) in [("after-colon.yaml", "title:→T"), ("indent.yaml", "→final: yes")] {
-        let run = TestCommand::new(["check", file, "--color", "never"]).current_dir(dir.path()).run()?;
+    dir.write(
+        "indent.yaml",
+        "title: T\nproduction: P\noutput:\n\tfinal: yes\n",
+    )?;
+    for (file, spot) in [
+        ("after-colon.yaml", "title:→T"),
+        ("indent.yaml", "→final: yes"),
+    ] {
+        let run = TestCommand::new(["check", file, "--color", "never"])
+            .current_dir(dir.path())
+            .run()?;
         run.assert_code(2);
-        assert_mentions(&run.stderr, &[spot, "help: YAML does not allow tabs here; use spaces"]);
+        assert_mentions(
+            &run.stderr,
+            &[spot, "help: YAML does not allow tabs here; use spaces"],
+        );
     }
     // A YAML error that has nothing to do with tabs gets no such help.
     dir.write("unclosed.yaml", "title: T\nproduction: [unclosed\n")?;
-    let run = TestCommand::new(["check", "unclosed.yaml", "--color", "never"]).current_dir(dir.path()).run()?;
+    let run = TestCommand::new(["check", "unclosed.yaml", "--color", "never"])
+        .current_dir(dir.path())
+        .run()?;
     run.assert_code(2);
     assert!(!run.stderr.contains("tabs"), "{}", run.stderr);
     Ok(())
@@ -237,13 +348,25 @@ fn tabs_are_shown_and_explained() -> TestResult {
 
 #[test]
 fn unknown_embedded_rulebook_exits_2_with_a_helpful_message() -> TestResult {
-    let run = TestCommand::new(["check", "examples/moodboard.yaml", "--rulebook", "netflix-genai-2024"]).run()?;
+    let run = TestCommand::new([
+        "check",
+        "examples/moodboard.yaml",
+        "--rulebook",
+        "netflix-genai-2024",
+    ])
+    .run()?;
     run.assert_code(2);
     assert!(run.stdout.is_empty(), "no result:\n{}", run.stdout);
     // Names what was asked for and what there is.
     assert_mentions(&run.stderr, &["`netflix-genai-2024`", "netflix-genai-2025"]);
 
-    let run = TestCommand::new(["check", "examples/moodboard.yaml", "--rulebook", "no/such/rulebook.yaml"]).run()?;
+    let run = TestCommand::new([
+        "check",
+        "examples/moodboard.yaml",
+        "--rulebook",
+        "no/such/rulebook.yaml",
+    ])
+    .run()?;
     run.assert_code(2);
     assert_mentions(&run.stderr, &["no/such/rulebook.yaml"]);
     Ok(())
@@ -252,10 +375,23 @@ fn unknown_embedded_rulebook_exits_2_with_a_helpful_message() -> TestResult {
 #[test]
 fn the_reference_rulebook_by_name_works_like_the_default() -> TestResult {
     for format in ["text", "json", "markdown"] {
-        for file in ["examples/moodboard.yaml", "examples/script-into-chatbot.yaml"] {
-            let default = TestCommand::new(["check", file, "--format", format, "--color", "never"]).run()?;
-            let named =
-                TestCommand::new(["check", file, "--format", format, "--color", "never", "--rulebook", "netflix-genai-2025"]).run()?;
+        for file in [
+            "examples/moodboard.yaml",
+            "examples/script-into-chatbot.yaml",
+        ] {
+            let default =
+                TestCommand::new(["check", file, "--format", format, "--color", "never"]).run()?;
+            let named = TestCommand::new([
+                "check",
+                file,
+                "--format",
+                format,
+                "--color",
+                "never",
+                "--rulebook",
+                "netflix-genai-2025",
+            ])
+            .run()?;
             named.assert_code(default.code.unwrap_or(-1));
             assert_eq!(named.stdout, default.stdout, "{file} as {format}");
         }
@@ -267,8 +403,14 @@ fn the_reference_rulebook_by_name_works_like_the_default() -> TestResult {
 fn usage_errors_exit_2() -> TestResult {
     for (args, needle) in [
         (vec!["check"], "<FILE>"),
-        (vec!["check", "examples/moodboard.yaml", "--format", "yaml"], "yaml"),
-        (vec!["check", "examples/moodboard.yaml", "--color", "sometimes"], "sometimes"),
+        (
+            vec!["check", "examples/moodboard.yaml", "--format", "yaml"],
+            "yaml",
+        ),
+        (
+            vec!["check", "examples/moodboard.yaml", "--color", "sometimes"],
+            "sometimes",
+        ),
         (vec!["rules", "show"], "<ID>"),
         (vec!["frobnicate"], "frobnicate"),
     ] {
@@ -282,7 +424,13 @@ fn usage_errors_exit_2() -> TestResult {
 #[test]
 fn closed_stdout_is_not_reported_as_an_error() -> TestResult {
     let mut child = Command::new(env!("CARGO_BIN_EXE_clearance"))
-        .args(["check", "examples/script-into-chatbot.yaml", "examples/vendor-pipeline.yaml", "--color", "never"])
+        .args([
+            "check",
+            "examples/script-into-chatbot.yaml",
+            "examples/vendor-pipeline.yaml",
+            "--color",
+            "never",
+        ])
         .current_dir(crate::util::workspace_root())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -295,7 +443,10 @@ fn closed_stdout_is_not_reported_as_an_error() -> TestResult {
         pipe.read_to_string(&mut stderr)?;
     }
     let status = child.wait()?;
-    assert!(!stderr.contains("Broken pipe"), "a closed pipe is not the user's error: {stderr}");
+    assert!(
+        !stderr.contains("Broken pipe"),
+        "a closed pipe is not the user's error: {stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(status.code().is_some(), "killed by a signal");
     Ok(())

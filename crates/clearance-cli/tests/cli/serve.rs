@@ -27,7 +27,13 @@ fn start(data: &str, extra: &[&str]) -> Result<Running, Box<dyn std::error::Erro
         let mut lines = Vec::new();
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(address) = line.strip_prefix("clearance is listening on http://") {
-                let _ = sender.send(address.split_whitespace().next().unwrap_or_default().to_owned());
+                let _ = sender.send(
+                    address
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                );
             }
             lines.push(line);
         }
@@ -39,14 +45,19 @@ fn start(data: &str, extra: &[&str]) -> Result<Running, Box<dyn std::error::Erro
 
 fn get(address: &str, path: &str) -> std::io::Result<String> {
     let mut stream = TcpStream::connect(address)?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n")?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
     Ok(response)
 }
 
 fn terminate(child: &mut Child) -> Result<std::process::ExitStatus, Box<dyn std::error::Error>> {
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status()?;
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()?;
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait()? {
@@ -72,9 +83,20 @@ fn serve_answers_and_stops_cleanly_on_sigterm() -> TestResult {
     let status = terminate(&mut child)?;
     assert!(status.success(), "exit status after SIGTERM: {status}");
     let lines = reader.join().map_err(|_| "reader thread")?;
-    let logs: Vec<serde_json::Value> = lines.iter().filter_map(|line| serde_json::from_str(line).ok()).collect();
-    assert!(logs.iter().any(|log| log["fields"]["message"] == "shutting down: finishing requests in flight"), "{lines:#?}");
-    assert!(logs.iter().any(|log| log["fields"]["message"] == "listening"), "{lines:#?}");
+    let logs: Vec<serde_json::Value> = lines
+        .iter()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    assert!(
+        logs.iter()
+            .any(|log| log["fields"]["message"] == "shutting down: finishing requests in flight"),
+        "{lines:#?}"
+    );
+    assert!(
+        logs.iter()
+            .any(|log| log["fields"]["message"] == "listening"),
+        "{lines:#?}"
+    );
     // The log written while it ran verifies.
     let run = TestCommand::new(["audit", "verify", "--data-dir", &data]).run()?;
     run.assert_code(0);
@@ -86,9 +108,17 @@ fn the_database_password_is_never_logged() -> TestResult {
     let dir = TempDir::new("serve-secret")?;
     let data = dir.path().to_string_lossy().into_owned();
     // An unreachable PostgreSQL URL with a password: the start fails, and says so without it.
-    let run = TestCommand::new(["serve", "--bind", "127.0.0.1:0", "--data-dir", &data, "--database-url", "postgres://app:hunter2-secret@127.0.0.1:1/none"])
-        .env("RUST_LOG", "info")
-        .run()?;
+    let run = TestCommand::new([
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--data-dir",
+        &data,
+        "--database-url",
+        "postgres://app:hunter2-secret@127.0.0.1:1/none",
+    ])
+    .env("RUST_LOG", "info")
+    .run()?;
     run.assert_code(2);
     assert!(!run.stderr.contains("hunter2-secret"), "{}", run.stderr);
     assert!(run.stderr.contains("app:***@127.0.0.1:1"), "{}", run.stderr);

@@ -67,7 +67,12 @@ impl TestCommand {
         I: IntoIterator<Item = S>,
         S: Into<OsString>,
     {
-        Self { args: args.into_iter().map(Into::into).collect(), stdin: None, envs: Vec::new(), dir: workspace_root() }
+        Self {
+            args: args.into_iter().map(Into::into).collect(),
+            stdin: None,
+            envs: Vec::new(),
+            dir: workspace_root(),
+        }
     }
 
     /// Feeds these bytes on standard input.
@@ -104,7 +109,11 @@ impl TestCommand {
             command.env(key, value);
         }
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
-        command.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        command.stdin(if self.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         let mut child = command.spawn()?;
         let writer = match (self.stdin.clone(), child.stdin.take()) {
             (Some(bytes), Some(mut pipe)) => Some(std::thread::spawn(move || {
@@ -128,8 +137,16 @@ impl TestCommand {
     }
 
     fn shown(&self) -> String {
-        let args: Vec<String> = self.args.iter().map(|arg| arg.to_string_lossy().into_owned()).collect();
-        let envs: Vec<String> = self.envs.iter().map(|(key, value)| format!("{key}={value} ")).collect();
+        let args: Vec<String> = self
+            .args
+            .iter()
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect();
+        let envs: Vec<String> = self
+            .envs
+            .iter()
+            .map(|(key, value)| format!("{key}={value} "))
+            .collect();
         format!("{}clearance {}", envs.concat(), args.join(" "))
     }
 }
@@ -138,13 +155,25 @@ impl Run {
     /// Asserts the exit code, and that the binary neither crashed nor panicked.
     pub fn assert_code(&self, expected: i32) -> &Self {
         self.assert_no_crash();
-        assert_eq!(self.code, Some(expected), "exit code of `{}`\n--- stdout\n{}\n--- stderr\n{}", self.shown, self.stdout, self.stderr);
+        assert_eq!(
+            self.code,
+            Some(expected),
+            "exit code of `{}`\n--- stdout\n{}\n--- stderr\n{}",
+            self.shown,
+            self.stdout,
+            self.stderr
+        );
         self
     }
 
     /// Asserts that the process exited normally and did not panic.
     pub fn assert_no_crash(&self) -> &Self {
-        assert!(self.code.is_some(), "`{}` was killed by a signal\n--- stderr\n{}", self.shown, self.stderr);
+        assert!(
+            self.code.is_some(),
+            "`{}` was killed by a signal\n--- stderr\n{}",
+            self.shown,
+            self.stderr
+        );
         assert!(
             !self.stderr.contains("panicked") && !self.stderr.contains("RUST_BACKTRACE"),
             "`{}` panicked\n--- stderr\n{}",
@@ -156,13 +185,22 @@ impl Run {
 
     /// The stdout as one JSON value.
     pub fn json(&self) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
-        serde_json::from_str(&self.stdout)
-            .map_err(|error| format!("stdout of `{}` is not one JSON value: {error}\n{}", self.shown, self.stdout).into())
+        serde_json::from_str(&self.stdout).map_err(|error| {
+            format!(
+                "stdout of `{}` is not one JSON value: {error}\n{}",
+                self.shown, self.stdout
+            )
+            .into()
+        })
     }
 
     /// The last non-empty line of stdout.
     pub fn last_stdout_line(&self) -> &str {
-        self.stdout.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("")
+        self.stdout
+            .lines()
+            .rev()
+            .find(|line| !line.trim().is_empty())
+            .unwrap_or("")
     }
 }
 
@@ -202,16 +240,31 @@ pub fn assert_golden(name: &str, actual: &str) -> TestResult {
         std::fs::write(&path, actual)?;
         return Ok(());
     }
-    let expected = std::fs::read_to_string(&path)
-        .map_err(|error| format!("cannot read golden file {} ({error}); run the test with BLESS=1 to create it", path.display()))?;
+    let expected = std::fs::read_to_string(&path).map_err(|error| {
+        format!(
+            "cannot read golden file {} ({error}); run the test with BLESS=1 to create it",
+            path.display()
+        )
+    })?;
     if expected != actual {
         let first_difference = expected
             .lines()
             .zip(actual.lines())
             .enumerate()
             .find(|(_, (want, got))| want != got)
-            .map(|(number, (want, got))| format!("first difference at line {}:\n  golden: {want}\n  actual: {got}", number + 1))
-            .unwrap_or_else(|| format!("the texts differ in length ({} vs {} lines)", expected.lines().count(), actual.lines().count()));
+            .map(|(number, (want, got))| {
+                format!(
+                    "first difference at line {}:\n  golden: {want}\n  actual: {got}",
+                    number + 1
+                )
+            })
+            .unwrap_or_else(|| {
+                format!(
+                    "the texts differ in length ({} vs {} lines)",
+                    expected.lines().count(),
+                    actual.lines().count()
+                )
+            });
         assert_eq!(
             expected,
             actual,
@@ -231,7 +284,8 @@ pub struct TempDir {
 impl TempDir {
     /// A fresh, empty directory named after the test.
     pub fn new(name: &str) -> std::io::Result<Self> {
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("clearance-cli-{name}-{}", std::process::id()));
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("clearance-cli-{name}-{}", std::process::id()));
         if path.exists() {
             std::fs::remove_dir_all(&path)?;
         }
@@ -291,8 +345,13 @@ fn unquote(text: &str) -> String {
 /// that the test needs no YAML library (the binary under test parses the intake itself).
 pub fn read_scenario(path: &Path) -> std::io::Result<Scenario> {
     let text = std::fs::read_to_string(path)?;
-    let mut scenario =
-        Scenario { name: path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default(), ..Scenario::default() };
+    let mut scenario = Scenario {
+        name: path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        ..Scenario::default()
+    };
     let mut section = String::new();
     let mut list = String::new();
     let mut intake = Vec::new();
@@ -336,10 +395,15 @@ pub fn read_scenario(path: &Path) -> std::io::Result<Scenario> {
 pub fn scenario_files() -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for folder in ["shared", "extra"] {
-        let dir = workspace_root().join("crates/clearance-rulebook/tests/scenarios").join(folder);
+        let dir = workspace_root()
+            .join("crates/clearance-rulebook/tests/scenarios")
+            .join(folder);
         for entry in std::fs::read_dir(dir)? {
             let path = entry?.path();
-            if path.extension().is_some_and(|extension| extension == "yaml") {
+            if path
+                .extension()
+                .is_some_and(|extension| extension == "yaml")
+            {
                 files.push(path);
             }
         }

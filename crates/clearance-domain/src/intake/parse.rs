@@ -6,8 +6,22 @@ use crate::problem::{Problem, Problems, did_you_mean};
 use crate::vocabulary::{Answer, Set, Vocabulary};
 
 const TOP_FIELDS: &[&str] = &[
-    "title", "production", "description", "submitted_by", "vendor", "stage", "media", "element", "output",
-    "inputs", "tools", "training", "talent", "union_work_impact", "distribution", "audience_disclosure",
+    "title",
+    "production",
+    "description",
+    "submitted_by",
+    "vendor",
+    "stage",
+    "media",
+    "element",
+    "output",
+    "inputs",
+    "tools",
+    "training",
+    "talent",
+    "union_work_impact",
+    "distribution",
+    "audience_disclosure",
 ];
 const OUTPUT_FIELDS: &[&str] = &["final", "prominence", "mistaken_for_real", "human_input"];
 const TOOL_FIELDS: &[&str] = &["tool_id", "name", "environment", "trains_on_inputs"];
@@ -17,9 +31,15 @@ const PERFORMER_FIELDS: &[&str] = &["name", "role", "living", "union", "consent"
 
 /// Reads an intake from a parsed document. Returns every problem found, in file order.
 pub fn parse_intake(root: &Node) -> Result<Intake, Problems> {
-    let mut reader = Reader { problems: Problems::default() };
+    let mut reader = Reader {
+        problems: Problems::default(),
+    };
     let intake = reader.intake(root);
-    if reader.problems.is_empty() { Ok(intake) } else { Err(reader.problems.sorted()) }
+    if reader.problems.is_empty() {
+        Ok(intake)
+    } else {
+        Err(reader.problems.sorted())
+    }
 }
 
 struct Reader {
@@ -27,7 +47,11 @@ struct Reader {
 }
 
 fn join(path: &str, field: &str) -> String {
-    if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
+    if path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
 }
 
 impl Reader {
@@ -43,8 +67,12 @@ impl Reader {
                     if !known.contains(&entry.key.as_str()) {
                         let key = &entry.key;
                         let hint = did_you_mean(key, known.iter().copied());
-                        let problem = Problem::new(join(path, key), entry.key_span, format!("unknown field `{key}`{hint}"))
-                            .with_help(format!("the fields here are: {}", known.join(", ")));
+                        let problem = Problem::new(
+                            join(path, key),
+                            entry.key_span,
+                            format!("unknown field `{key}`{hint}"),
+                        )
+                        .with_help(format!("the fields here are: {}", known.join(", ")));
                         self.problems.push(problem);
                     }
                 }
@@ -52,8 +80,19 @@ impl Reader {
             }
             Value::Null => None,
             other => {
-                let what = if path.is_empty() { "the intake".to_owned() } else { format!("`{path}`") };
-                self.problem(path, node.span, format!("{what} must be a mapping of fields, found {}", other.type_name()));
+                let what = if path.is_empty() {
+                    "the intake".to_owned()
+                } else {
+                    format!("`{path}`")
+                };
+                self.problem(
+                    path,
+                    node.span,
+                    format!(
+                        "{what} must be a mapping of fields, found {}",
+                        other.type_name()
+                    ),
+                );
                 None
             }
         }
@@ -68,13 +107,21 @@ impl Reader {
             }
             Value::String(text) => Some(text.clone()),
             Value::Number(text) => {
-                let problem = Problem::new(path, node.span, format!("`{path}` must be text, found the number `{text}`"))
-                    .with_help(format!("quote it: '{text}'"));
+                let problem = Problem::new(
+                    path,
+                    node.span,
+                    format!("`{path}` must be text, found the number `{text}`"),
+                )
+                .with_help(format!("quote it: '{text}'"));
                 self.problems.push(problem);
                 None
             }
             other => {
-                self.problem(path, node.span, format!("`{path}` must be text, found {}", other.type_name()));
+                self.problem(
+                    path,
+                    node.span,
+                    format!("`{path}` must be text, found {}", other.type_name()),
+                );
                 None
             }
         }
@@ -95,15 +142,26 @@ impl Reader {
                 Some(value) => Some(value),
                 None => {
                     let hint = did_you_mean(text, T::NAMES.iter().copied());
-                    let problem = Problem::new(path, node.span, format!("unknown value `{text}` for `{path}`{hint}"))
-                        .with_help(format!("expected one of: {}", T::NAMES.join(", ")));
+                    let problem = Problem::new(
+                        path,
+                        node.span,
+                        format!("unknown value `{text}` for `{path}`{hint}"),
+                    )
+                    .with_help(format!("expected one of: {}", T::NAMES.join(", ")));
                     self.problems.push(problem);
                     None
                 }
             },
             other => {
-                let problem = Problem::new(path, node.span, format!("`{path}` must be one of the listed values, found {}", other.type_name()))
-                    .with_help(format!("expected one of: {}", T::NAMES.join(", ")));
+                let problem = Problem::new(
+                    path,
+                    node.span,
+                    format!(
+                        "`{path}` must be one of the listed values, found {}",
+                        other.type_name()
+                    ),
+                )
+                .with_help(format!("expected one of: {}", T::NAMES.join(", ")));
                 self.problems.push(problem);
                 None
             }
@@ -123,8 +181,12 @@ impl Reader {
                 Some(set)
             }
             other => {
-                let problem = Problem::new(path, node.span, format!("`{path}` must be a list, found {}", other.type_name()))
-                    .with_help(format!("write a list such as [{}]", T::NAMES[0]));
+                let problem = Problem::new(
+                    path,
+                    node.span,
+                    format!("`{path}` must be a list, found {}", other.type_name()),
+                )
+                .with_help(format!("write a list such as [{}]", T::NAMES[0]));
                 self.problems.push(problem);
                 None
             }
@@ -136,7 +198,11 @@ impl Reader {
             Value::Null => None,
             Value::Seq(items) => Some(items),
             other => {
-                self.problem(path, node.span, format!("`{path}` must be a list, found {}", other.type_name()));
+                self.problem(
+                    path,
+                    node.span,
+                    format!("`{path}` must be a list, found {}", other.type_name()),
+                );
                 None
             }
         }
@@ -146,7 +212,11 @@ impl Reader {
         let mut intake = Intake::default();
         let Some(entries) = self.fields(root, "", TOP_FIELDS) else {
             if root.value == Value::Null {
-                self.problem("", root.span, "the intake is empty: it needs at least `title` and `production`".to_owned());
+                self.problem(
+                    "",
+                    root.span,
+                    "the intake is empty: it needs at least `title` and `production`".to_owned(),
+                );
             }
             return intake;
         };
@@ -194,7 +264,10 @@ impl Reader {
 
     fn output(&mut self, node: &Node) -> Output {
         let mut output = Output::default();
-        for entry in self.fields(node, "output", OUTPUT_FIELDS).unwrap_or_default() {
+        for entry in self
+            .fields(node, "output", OUTPUT_FIELDS)
+            .unwrap_or_default()
+        {
             let path = join("output", &entry.key);
             let value = &entry.value;
             match entry.key.as_str() {
@@ -226,12 +299,22 @@ impl Reader {
                         _ => {}
                     }
                 }
-                let named = entries.iter().any(|entry| entry.key == "name" || entry.key == "tool_id");
+                let named = entries
+                    .iter()
+                    .any(|entry| entry.key == "name" || entry.key == "tool_id");
                 if !named {
-                    self.problem(&base, item.span, format!("`{base}` needs a `name` or a `tool_id`"));
+                    self.problem(
+                        &base,
+                        item.span,
+                        format!("`{base}` needs a `name` or a `tool_id`"),
+                    );
                 }
             } else if item.value == Value::Null {
-                self.problem(&base, item.span, format!("`{base}` is empty: it needs a `name` or a `tool_id`"));
+                self.problem(
+                    &base,
+                    item.span,
+                    format!("`{base}` is empty: it needs a `name` or a `tool_id`"),
+                );
             }
             tools.push(tool);
         }
@@ -240,13 +323,18 @@ impl Reader {
 
     fn training(&mut self, node: &Node) -> Training {
         let mut training = Training::default();
-        for entry in self.fields(node, "training", TRAINING_FIELDS).unwrap_or_default() {
+        for entry in self
+            .fields(node, "training", TRAINING_FIELDS)
+            .unwrap_or_default()
+        {
             let path = join("training", &entry.key);
             let value = &entry.value;
             match entry.key.as_str() {
                 "trains_model" => training.trains_model = self.answer(value, &path),
                 "data" => training.data = self.choices(value, &path),
-                "reuse_beyond_production" => training.reuse_beyond_production = self.answer(value, &path),
+                "reuse_beyond_production" => {
+                    training.reuse_beyond_production = self.answer(value, &path)
+                }
                 _ => {}
             }
         }
@@ -255,7 +343,10 @@ impl Reader {
 
     fn talent(&mut self, node: &Node) -> Talent {
         let mut talent = Talent::default();
-        for entry in self.fields(node, "talent", TALENT_FIELDS).unwrap_or_default() {
+        for entry in self
+            .fields(node, "talent", TALENT_FIELDS)
+            .unwrap_or_default()
+        {
             let path = join("talent", &entry.key);
             let value = &entry.value;
             match entry.key.as_str() {
@@ -294,7 +385,11 @@ impl Reader {
                 }
             }
             if !named {
-                self.problem(&join(&base, "name"), item.span, format!("missing required field `{base}.name`"));
+                self.problem(
+                    &join(&base, "name"),
+                    item.span,
+                    format!("missing required field `{base}.name`"),
+                );
             }
             performers.push(performer);
         }
@@ -316,7 +411,16 @@ mod tests {
     fn messages(text: &str) -> Vec<String> {
         match read(text) {
             Ok(intake) => unreachable!("expected problems, got {intake:?}"),
-            Err(problems) => problems.0.iter().map(|p| format!("{}:{} {} | {}", p.span.line, p.span.column, p.path, p.message)).collect(),
+            Err(problems) => problems
+                .0
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}:{} {} | {}",
+                        p.span.line, p.span.column, p.path, p.message
+                    )
+                })
+                .collect(),
         }
     }
 
@@ -330,14 +434,17 @@ mod tests {
 
     #[test]
     fn booleans_are_answers() {
-        let intake = read("title: A\nproduction: B\noutput: {final: true, mistaken_for_real: false}\n").unwrap_or_default();
+        let intake =
+            read("title: A\nproduction: B\noutput: {final: true, mistaken_for_real: false}\n")
+                .unwrap_or_default();
         assert_eq!(intake.output.final_deliverable, Some(Answer::Yes));
         assert_eq!(intake.output.mistaken_for_real, Some(Answer::No));
     }
 
     #[test]
     fn null_is_the_same_as_left_out() {
-        let intake = read("title: A\nproduction: B\ninputs: null\noutput: {final: ~}\n").unwrap_or_default();
+        let intake =
+            read("title: A\nproduction: B\ninputs: null\noutput: {final: ~}\n").unwrap_or_default();
         assert_eq!(intake.inputs, None);
         assert_eq!(intake.output.final_deliverable, None);
     }
@@ -369,11 +476,31 @@ mod tests {
     fn reports_missing_required_fields_and_wrong_types() {
         let found = messages("output: yes\ninputs: script\nunion_work_impact: maybe\n");
         assert_eq!(found.len(), 5, "{found:?}");
-        assert!(found.iter().any(|m| m.contains("`output` must be a mapping of fields, found a string")));
-        assert!(found.iter().any(|m| m.contains("`inputs` must be a list, found a string")));
-        assert!(found.iter().any(|m| m.contains("unknown value `maybe` for `union_work_impact`")));
-        assert!(found.iter().any(|m| m.contains("missing required field `title`")));
-        assert!(found.iter().any(|m| m.contains("missing required field `production`")));
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("`output` must be a mapping of fields, found a string"))
+        );
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("`inputs` must be a list, found a string"))
+        );
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("unknown value `maybe` for `union_work_impact`"))
+        );
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("missing required field `title`"))
+        );
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("missing required field `production`"))
+        );
     }
 
     #[test]
@@ -390,7 +517,13 @@ mod tests {
 
     #[test]
     fn a_performer_needs_a_name() {
-        let found = messages("title: A\nproduction: B\ntalent: {performers: [{consent: written}]}\n");
-        assert_eq!(found, vec!["3:23 talent.performers[0].name | missing required field `talent.performers[0].name`"]);
+        let found =
+            messages("title: A\nproduction: B\ntalent: {performers: [{consent: written}]}\n");
+        assert_eq!(
+            found,
+            vec![
+                "3:23 talent.performers[0].name | missing required field `talent.performers[0].name`"
+            ]
+        );
     }
 }

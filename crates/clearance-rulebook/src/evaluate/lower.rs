@@ -10,8 +10,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use clearance_domain::vocabulary::{
-    Answer, AudienceDisclosure, Consent, Element, Environment, Input, Prominence, Set, Stage, TalentException, TalentUse,
-    TrainingData, Vocabulary,
+    Answer, AudienceDisclosure, Consent, Element, Environment, Input, Prominence, Set, Stage,
+    TalentException, TalentUse, TrainingData, Vocabulary,
 };
 use clearance_domain::{Intake, Records, Tier};
 
@@ -66,7 +66,12 @@ impl Change {
         let index = match self.op {
             ChangeOp::Set(index) | ChangeOp::Remove(index) => index,
         };
-        self.field().kind.names().get(index as usize).copied().unwrap_or("?")
+        self.field()
+            .kind
+            .names()
+            .get(index as usize)
+            .copied()
+            .unwrap_or("?")
     }
 
     /// The change in words: "set `output.final` to `no`", "remove `script` from `inputs`".
@@ -91,23 +96,39 @@ fn list<T: Vocabulary>(value: Option<Set<T>>) -> Raw {
 
 fn get(intake: &Intake, slot: usize, entry: Option<usize>) -> Raw {
     let tool = entry.and_then(|entry| intake.tools.as_ref().and_then(|tools| tools.get(entry)));
-    let performer = entry.and_then(|entry| intake.talent.performers.as_ref().and_then(|performers| performers.get(entry)));
+    let performer = entry.and_then(|entry| {
+        intake
+            .talent
+            .performers
+            .as_ref()
+            .and_then(|performers| performers.get(entry))
+    });
     match slot {
         s if s == SlotId::stage as usize => scalar(intake.stage),
         s if s == SlotId::element as usize => scalar(intake.element),
         s if s == SlotId::output_final as usize => scalar(intake.output.final_deliverable),
         s if s == SlotId::output_prominence as usize => scalar(intake.output.prominence),
-        s if s == SlotId::output_mistaken_for_real as usize => scalar(intake.output.mistaken_for_real),
+        s if s == SlotId::output_mistaken_for_real as usize => {
+            scalar(intake.output.mistaken_for_real)
+        }
         s if s == SlotId::output_human_input as usize => scalar(intake.output.human_input),
         s if s == SlotId::inputs as usize => list(intake.inputs),
-        s if s == SlotId::tool_environment as usize => tool.and_then(|tool| scalar(tool.environment)),
-        s if s == SlotId::tool_trains_on_inputs as usize => tool.and_then(|tool| scalar(tool.trains_on_inputs)),
+        s if s == SlotId::tool_environment as usize => {
+            tool.and_then(|tool| scalar(tool.environment))
+        }
+        s if s == SlotId::tool_trains_on_inputs as usize => {
+            tool.and_then(|tool| scalar(tool.trains_on_inputs))
+        }
         s if s == SlotId::training_trains_model as usize => scalar(intake.training.trains_model),
         s if s == SlotId::training_data as usize => list(intake.training.data),
-        s if s == SlotId::training_reuse_beyond_production as usize => scalar(intake.training.reuse_beyond_production),
+        s if s == SlotId::training_reuse_beyond_production as usize => {
+            scalar(intake.training.reuse_beyond_production)
+        }
         s if s == SlotId::talent_uses as usize => list(intake.talent.uses),
         s if s == SlotId::talent_exception as usize => scalar(intake.talent.exception),
-        s if s == SlotId::performer_consent as usize => performer.and_then(|performer| scalar(performer.consent)),
+        s if s == SlotId::performer_consent as usize => {
+            performer.and_then(|performer| scalar(performer.consent))
+        }
         s if s == SlotId::union_work_impact as usize => scalar(intake.union_work_impact),
         s if s == SlotId::audience_disclosure as usize => scalar(intake.audience_disclosure),
         _ => None,
@@ -138,7 +159,13 @@ fn put(intake: &mut Intake, slot: usize, entry: Option<usize>, raw: Raw) {
             return;
         }
         s if s == SlotId::performer_consent as usize => {
-            let performer = entry.and_then(|entry| intake.talent.performers.as_mut().and_then(|performers| performers.get_mut(entry)));
+            let performer = entry.and_then(|entry| {
+                intake
+                    .talent
+                    .performers
+                    .as_mut()
+                    .and_then(|performers| performers.get_mut(entry))
+            });
             if let Some(performer) = performer {
                 performer.consent = to_scalar::<Consent>(raw);
             }
@@ -149,18 +176,38 @@ fn put(intake: &mut Intake, slot: usize, entry: Option<usize>, raw: Raw) {
     match slot {
         s if s == SlotId::stage as usize => intake.stage = to_scalar::<Stage>(raw),
         s if s == SlotId::element as usize => intake.element = to_scalar::<Element>(raw),
-        s if s == SlotId::output_final as usize => intake.output.final_deliverable = to_scalar::<Answer>(raw),
-        s if s == SlotId::output_prominence as usize => intake.output.prominence = to_scalar::<Prominence>(raw),
-        s if s == SlotId::output_mistaken_for_real as usize => intake.output.mistaken_for_real = to_scalar::<Answer>(raw),
-        s if s == SlotId::output_human_input as usize => intake.output.human_input = to_scalar::<Answer>(raw),
+        s if s == SlotId::output_final as usize => {
+            intake.output.final_deliverable = to_scalar::<Answer>(raw)
+        }
+        s if s == SlotId::output_prominence as usize => {
+            intake.output.prominence = to_scalar::<Prominence>(raw)
+        }
+        s if s == SlotId::output_mistaken_for_real as usize => {
+            intake.output.mistaken_for_real = to_scalar::<Answer>(raw)
+        }
+        s if s == SlotId::output_human_input as usize => {
+            intake.output.human_input = to_scalar::<Answer>(raw)
+        }
         s if s == SlotId::inputs as usize => intake.inputs = to_list::<Input>(raw),
-        s if s == SlotId::training_trains_model as usize => intake.training.trains_model = to_scalar::<Answer>(raw),
-        s if s == SlotId::training_data as usize => intake.training.data = to_list::<TrainingData>(raw),
-        s if s == SlotId::training_reuse_beyond_production as usize => intake.training.reuse_beyond_production = to_scalar::<Answer>(raw),
+        s if s == SlotId::training_trains_model as usize => {
+            intake.training.trains_model = to_scalar::<Answer>(raw)
+        }
+        s if s == SlotId::training_data as usize => {
+            intake.training.data = to_list::<TrainingData>(raw)
+        }
+        s if s == SlotId::training_reuse_beyond_production as usize => {
+            intake.training.reuse_beyond_production = to_scalar::<Answer>(raw)
+        }
         s if s == SlotId::talent_uses as usize => intake.talent.uses = to_list::<TalentUse>(raw),
-        s if s == SlotId::talent_exception as usize => intake.talent.exception = to_scalar::<TalentException>(raw),
-        s if s == SlotId::union_work_impact as usize => intake.union_work_impact = to_scalar::<Answer>(raw),
-        s if s == SlotId::audience_disclosure as usize => intake.audience_disclosure = to_scalar::<AudienceDisclosure>(raw),
+        s if s == SlotId::talent_exception as usize => {
+            intake.talent.exception = to_scalar::<TalentException>(raw)
+        }
+        s if s == SlotId::union_work_impact as usize => {
+            intake.union_work_impact = to_scalar::<Answer>(raw)
+        }
+        s if s == SlotId::audience_disclosure as usize => {
+            intake.audience_disclosure = to_scalar::<AudienceDisclosure>(raw)
+        }
         _ => {}
     }
 }
@@ -184,15 +231,31 @@ pub fn apply(intake: &mut Intake, changes: &[Change]) {
 }
 
 /// The candidate changes to one field of one entry (or of the intake).
-fn candidates(intake: &Intake, records: &Records, field: &Field, entry: Option<usize>, into: &mut Vec<Change>) {
+fn candidates(
+    intake: &Intake,
+    records: &Records,
+    field: &Field,
+    entry: Option<usize>,
+    into: &mut Vec<Change>,
+) {
     if !field.changeable {
         return;
     }
     // A value that a record decides cannot be changed by editing the intake.
     if let Some(entry) = entry {
         let decided = match field.scope {
-            Scope::Entry(ItemList::Tools) => intake.tools.as_ref().and_then(|tools| tools.get(entry)).and_then(|tool| tool.tool_id.as_ref()).is_some_and(|id| records.tools.contains_key(id)),
-            Scope::Entry(ItemList::Performers) => intake.talent.performers.as_ref().and_then(|performers| performers.get(entry)).is_some_and(|performer| performer.consent_id.is_some()),
+            Scope::Entry(ItemList::Tools) => intake
+                .tools
+                .as_ref()
+                .and_then(|tools| tools.get(entry))
+                .and_then(|tool| tool.tool_id.as_ref())
+                .is_some_and(|id| records.tools.contains_key(id)),
+            Scope::Entry(ItemList::Performers) => intake
+                .talent
+                .performers
+                .as_ref()
+                .and_then(|performers| performers.get(entry))
+                .is_some_and(|performer| performer.consent_id.is_some()),
             Scope::Top => false,
         };
         if decided {
@@ -212,7 +275,11 @@ fn candidates(intake: &Intake, records: &Records, field: &Field, entry: Option<u
             let unsure = (field.kind == Kind::Answer).then_some(Answer::Unsure.index());
             for index in 0..field.kind.names().len() as u32 {
                 if Some(index) != effective && Some(index) != unsure {
-                    into.push(Change { slot: field.slot, entry, op: ChangeOp::Set(index) });
+                    into.push(Change {
+                        slot: field.slot,
+                        entry,
+                        op: ChangeOp::Set(index),
+                    });
                 }
             }
         }
@@ -220,7 +287,11 @@ fn candidates(intake: &Intake, records: &Records, field: &Field, entry: Option<u
             if let Some(bits) = current {
                 for index in 0..field.kind.names().len() as u32 {
                     if bits & (1 << index) != 0 {
-                        into.push(Change { slot: field.slot, entry, op: ChangeOp::Remove(index) });
+                        into.push(Change {
+                            slot: field.slot,
+                            entry,
+                            op: ChangeOp::Remove(index),
+                        });
                     }
                 }
             }
@@ -270,7 +341,12 @@ struct Walk<'a> {
 }
 
 /// The tier of an intake, and the read set of the first thing keeping it above `target`.
-fn assess(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, target: Tier) -> (Tier, Option<u64>) {
+fn assess(
+    rulebooks: &[&Rulebook],
+    intake: &Intake,
+    records: &Records,
+    target: Tier,
+) -> (Tier, Option<u64>) {
     let slots = facts::slots(intake, records);
     let mut tier = Tier::Notify;
     let mut blocker = None;
@@ -280,7 +356,11 @@ fn assess(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, target: T
         if blocker.is_some() || decision.tier <= target {
             continue;
         }
-        blocker = decision.fired.iter().find(|index| rulebook.rules[*index].tier > target).map(|index| rulebook.rules[index].reads);
+        blocker = decision
+            .fired
+            .iter()
+            .find(|index| rulebook.rules[*index].tier > target)
+            .map(|index| rulebook.rules[index].reads);
         if blocker.is_none() && target < Tier::Escalate {
             if let Some(index) = decision.errored.iter().next() {
                 blocker = Some(rulebook.rules[index].reads);
@@ -313,7 +393,9 @@ impl Walk<'_> {
         }
         for change in candidates_for(intake, self.records, reads) {
             let conflicts = chosen.iter().any(|other| {
-                other.slot == change.slot && other.entry == change.entry && (matches!(other.op, ChangeOp::Set(_)) || *other == change)
+                other.slot == change.slot
+                    && other.entry == change.entry
+                    && (matches!(other.op, ChangeOp::Set(_)) || *other == change)
             });
             if conflicts {
                 continue;
@@ -337,8 +419,20 @@ impl Walk<'_> {
 }
 
 /// Searches for suggestions for an intake whose tier is `current`.
-pub fn search(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, current: Tier) -> Search {
-    let mut walk = Walk { rulebooks, records, evaluations: 0, truncated: false, seen: HashSet::new(), found: BTreeMap::new() };
+pub fn search(
+    rulebooks: &[&Rulebook],
+    intake: &Intake,
+    records: &Records,
+    current: Tier,
+) -> Search {
+    let mut walk = Walk {
+        rulebooks,
+        records,
+        evaluations: 0,
+        truncated: false,
+        seen: HashSet::new(),
+        found: BTreeMap::new(),
+    };
     let mut work = intake.clone();
     for target in Tier::ALL.into_iter().filter(|tier| *tier < current) {
         walk.seen.clear();
@@ -349,12 +443,21 @@ pub fn search(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, curre
     }
 
     // Keep the inclusion-minimal sets: no proper subset reaches the same tier or a lower one.
-    let mut tiers: HashMap<Vec<Change>, Tier> = walk.found.iter().map(|(set, tier)| (set.clone(), *tier)).collect();
+    let mut tiers: HashMap<Vec<Change>, Tier> = walk
+        .found
+        .iter()
+        .map(|(set, tier)| (set.clone(), *tier))
+        .collect();
     let mut minimal: Vec<(Vec<Change>, Tier)> = Vec::new();
     for (set, tier) in &walk.found {
         let mut is_minimal = true;
         for mask in 1..(1u32 << set.len()) - 1 {
-            let subset: Vec<Change> = set.iter().enumerate().filter(|(position, _)| mask & (1 << position) != 0).map(|(_, change)| *change).collect();
+            let subset: Vec<Change> = set
+                .iter()
+                .enumerate()
+                .filter(|(position, _)| mask & (1 << position) != 0)
+                .map(|(_, change)| *change)
+                .collect();
             let subset_tier = *tiers.entry(subset.clone()).or_insert_with(|| {
                 let mut trial = intake.clone();
                 apply(&mut trial, &subset);
@@ -369,9 +472,21 @@ pub fn search(rulebooks: &[&Rulebook], intake: &Intake, records: &Records, curre
             minimal.push((set.clone(), *tier));
         }
     }
-    minimal.sort_by(|(left, left_tier), (right, right_tier)| left_tier.cmp(right_tier).then(left.len().cmp(&right.len())).then(left.cmp(right)));
-    let suggestions = minimal.into_iter().take(MAX_SUGGESTIONS).map(|(set, tier)| suggestion(intake, set, tier)).collect();
-    Search { suggestions, truncated: walk.truncated }
+    minimal.sort_by(|(left, left_tier), (right, right_tier)| {
+        left_tier
+            .cmp(right_tier)
+            .then(left.len().cmp(&right.len()))
+            .then(left.cmp(right))
+    });
+    let suggestions = minimal
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(set, tier)| suggestion(intake, set, tier))
+        .collect();
+    Search {
+        suggestions,
+        truncated: walk.truncated,
+    }
 }
 
 fn suggestion(intake: &Intake, changes: Vec<Change>, tier: Tier) -> Suggestion {
@@ -385,11 +500,18 @@ fn suggestion(intake: &Intake, changes: Vec<Change>, tier: Tier) -> Suggestion {
                 let bits = get(&applied, change.slot, change.entry).unwrap_or(0);
                 let names = FIELDS[change.slot].kind.names();
                 serde_json::Value::Array(
-                    (0..names.len()).filter(|index| bits & (1 << index) != 0).map(|index| serde_json::Value::String(names[index].to_owned())).collect(),
+                    (0..names.len())
+                        .filter(|index| bits & (1 << index) != 0)
+                        .map(|index| serde_json::Value::String(names[index].to_owned()))
+                        .collect(),
                 )
             }
         };
         map.insert(change.path(), value);
     }
-    Suggestion { tier, changes: map, applied: changes }
+    Suggestion {
+        tier,
+        changes: map,
+        applied: changes,
+    }
 }

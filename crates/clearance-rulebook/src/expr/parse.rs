@@ -89,18 +89,29 @@ fn lex(text: &str) -> Result<Vec<(Token, Range)>, SyntaxError> {
                     '|' => "or",
                     _ => "not",
                 };
-                return Err(SyntaxError { message: format!("unexpected `{current}`: write `{word}`"), range: at(start, start + 1) });
+                return Err(SyntaxError {
+                    message: format!("unexpected `{current}`: write `{word}`"),
+                    range: at(start, start + 1),
+                });
             }
-            '=' => return Err(SyntaxError { message: "unexpected `=`: compare with `==`".into(), range: at(start, start + 1) }),
+            '=' => {
+                return Err(SyntaxError {
+                    message: "unexpected `=`: compare with `==`".into(),
+                    range: at(start, start + 1),
+                });
+            }
             '"' | '\'' => {
                 return Err(SyntaxError {
-                    message: "values are written without quotes, for example `output.final == yes`".into(),
+                    message: "values are written without quotes, for example `output.final == yes`"
+                        .into(),
                     range: at(start, start + 1),
                 });
             }
             c if c.is_ascii_alphanumeric() || c == '_' => {
                 while position < chars.len()
-                    && (chars[position].is_ascii_alphanumeric() || chars[position] == '_' || chars[position] == '.')
+                    && (chars[position].is_ascii_alphanumeric()
+                        || chars[position] == '_'
+                        || chars[position] == '.')
                 {
                     position += 1;
                 }
@@ -108,17 +119,30 @@ fn lex(text: &str) -> Result<Vec<(Token, Range)>, SyntaxError> {
                 let token = if word.chars().all(|c| c.is_ascii_digit()) {
                     match word.parse() {
                         Ok(number) => Token::Number(number),
-                        Err(_) => return Err(SyntaxError { message: format!("number `{word}` is too large"), range: at(start, position) }),
+                        Err(_) => {
+                            return Err(SyntaxError {
+                                message: format!("number `{word}` is too large"),
+                                range: at(start, position),
+                            });
+                        }
                     }
                 } else if word.ends_with('.') || word.starts_with('.') || word.contains("..") {
-                    return Err(SyntaxError { message: format!("malformed name `{word}`"), range: at(start, position) });
+                    return Err(SyntaxError {
+                        message: format!("malformed name `{word}`"),
+                        range: at(start, position),
+                    });
                 } else {
                     Token::Name(word)
                 };
                 tokens.push((token, at(start, position)));
                 continue;
             }
-            other => return Err(SyntaxError { message: format!("unexpected character `{other}`"), range: at(start, start + 1) }),
+            other => {
+                return Err(SyntaxError {
+                    message: format!("unexpected character `{other}`"),
+                    range: at(start, start + 1),
+                });
+            }
         };
         position += match token {
             Token::Compare(Compare::Less | Compare::Greater) => 1,
@@ -133,7 +157,9 @@ fn lex(text: &str) -> Result<Vec<(Token, Range)>, SyntaxError> {
 
 /// The words of the language, which cannot name a field, a term or (but for `true` and `false`,
 /// which are reported as values) a value.
-pub const KEYWORDS: &[&str] = &["and", "or", "not", "in", "contains", "any", "all", "known", "given", "count", "true", "false"];
+pub const KEYWORDS: &[&str] = &[
+    "and", "or", "not", "in", "contains", "any", "all", "known", "given", "count", "true", "false",
+];
 
 struct Parser {
     tokens: Vec<(Token, Range)>,
@@ -160,7 +186,10 @@ impl Parser {
     }
 
     fn error<T>(&self, expected: &str) -> Result<T, SyntaxError> {
-        Err(SyntaxError { message: format!("expected {expected}, found {}", describe(self.peek())), range: self.range() })
+        Err(SyntaxError {
+            message: format!("expected {expected}, found {}", describe(self.peek())),
+            range: self.range(),
+        })
     }
 
     fn expect(&mut self, token: &Token, what: &str) -> Result<(), SyntaxError> {
@@ -200,7 +229,11 @@ impl Parser {
             self.advance();
             items.push(self.and()?);
         }
-        Ok(if items.len() == 1 { items.remove(0) } else { Expr::Or(items) })
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Expr::Or(items)
+        })
     }
 
     fn and(&mut self) -> Result<Expr, SyntaxError> {
@@ -209,7 +242,11 @@ impl Parser {
             self.advance();
             items.push(self.not()?);
         }
-        Ok(if items.len() == 1 { items.remove(0) } else { Expr::And(items) })
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Expr::And(items)
+        })
     }
 
     fn not(&mut self) -> Result<Expr, SyntaxError> {
@@ -250,7 +287,11 @@ impl Parser {
                     self.expect(&Token::Open, "`(` and a condition on each entry")?;
                     let body = self.or()?;
                     self.expect(&Token::Close, "`)`")?;
-                    Ok(Expr::Quantified { all: word == "all", list, body: Box::new(body) })
+                    Ok(Expr::Quantified {
+                        all: word == "all",
+                        list,
+                        body: Box::new(body),
+                    })
                 }
                 "known" | "given" | "count" => {
                     self.advance();
@@ -269,7 +310,11 @@ impl Parser {
                                 return self.error("a number");
                             };
                             self.advance();
-                            Ok(Expr::Count { list: name, compare, value })
+                            Ok(Expr::Count {
+                                list: name,
+                                compare,
+                                value,
+                            })
                         }
                     }
                 }
@@ -285,32 +330,60 @@ impl Parser {
             Token::Compare(compare @ (Compare::Equal | Compare::NotEqual)) => {
                 self.advance();
                 let value = self.value()?;
-                Ok(Expr::Equals { field, value, negated: compare == Compare::NotEqual })
+                Ok(Expr::Equals {
+                    field,
+                    value,
+                    negated: compare == Compare::NotEqual,
+                })
             }
             Token::Compare(other) => Err(SyntaxError {
-                message: format!("`{}` compares numbers: use it with `count(…)`", other.symbol()),
+                message: format!(
+                    "`{}` compares numbers: use it with `count(…)`",
+                    other.symbol()
+                ),
                 range: self.range(),
             }),
             Token::Name(word) if word == "in" => {
                 self.advance();
-                Ok(Expr::In { field, values: self.values()?, negated: false })
+                Ok(Expr::In {
+                    field,
+                    values: self.values()?,
+                    negated: false,
+                })
             }
             Token::Name(word)
-                if word == "not" && matches!(self.tokens.get(self.position + 1), Some((Token::Name(next), _)) if next == "in") =>
+                if word == "not"
+                    && matches!(self.tokens.get(self.position + 1), Some((Token::Name(next), _)) if next == "in") =>
             {
                 self.advance();
                 self.advance();
-                Ok(Expr::In { field, values: self.values()?, negated: true })
+                Ok(Expr::In {
+                    field,
+                    values: self.values()?,
+                    negated: true,
+                })
             }
             Token::Name(word) if word == "contains" => {
                 self.advance();
                 if self.is_word("any") || self.is_word("all") {
-                    let mode = if self.is_word("any") { Contains::Any } else { Contains::All };
+                    let mode = if self.is_word("any") {
+                        Contains::Any
+                    } else {
+                        Contains::All
+                    };
                     self.advance();
-                    Ok(Expr::Contains { field, mode, values: self.values()? })
+                    Ok(Expr::Contains {
+                        field,
+                        mode,
+                        values: self.values()?,
+                    })
                 } else {
                     let value = self.name("a value, or `any [..]` / `all [..]`")?;
-                    Ok(Expr::Contains { field, mode: Contains::Any, values: vec![value] })
+                    Ok(Expr::Contains {
+                        field,
+                        mode: Contains::Any,
+                        values: vec![value],
+                    })
                 }
             }
             _ => Ok(Expr::Name(field)),
@@ -320,7 +393,10 @@ impl Parser {
 
 /// Parses a condition.
 pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
-    let mut parser = Parser { tokens: lex(text)?, position: 0 };
+    let mut parser = Parser {
+        tokens: lex(text)?,
+        position: 0,
+    };
     let expr = parser.or()?;
     if *parser.peek() != Token::End {
         return parser.error("`and`, `or` or the end of the condition");
@@ -348,8 +424,14 @@ mod tests {
 
     #[test]
     fn canonical_form_ignores_spacing_and_redundant_parentheses() {
-        assert_eq!(canonical("output.final==yes   and ((x))"), "output.final == yes and x");
-        assert_eq!(canonical("inputs contains script"), "inputs contains any [script]");
+        assert_eq!(
+            canonical("output.final==yes   and ((x))"),
+            "output.final == yes and x"
+        );
+        assert_eq!(
+            canonical("inputs contains script"),
+            "inputs contains any [script]"
+        );
     }
 
     #[test]
@@ -364,19 +446,46 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_offending_token() {
-        assert_eq!(canonical("output.final = yes"), "error at 13: unexpected `=`: compare with `==`");
-        assert_eq!(canonical("a && b"), "error at 2: unexpected `&`: write `and`");
-        assert_eq!(canonical("output.final == 'yes'"), "error at 16: values are written without quotes, for example `output.final == yes`");
-        assert_eq!(canonical("(a or b"), "error at 7: expected `)`, found the end of the condition");
-        assert_eq!(canonical("a b"), "error at 2: expected `and`, `or` or the end of the condition, found `b`");
-        assert_eq!(canonical("inputs contains any [script,]"), "error at 28: expected a value, found `]`");
-        assert_eq!(canonical("(a == yes"), "error at 9: expected `)`, found the end of the condition");
+        assert_eq!(
+            canonical("output.final = yes"),
+            "error at 13: unexpected `=`: compare with `==`"
+        );
+        assert_eq!(
+            canonical("a && b"),
+            "error at 2: unexpected `&`: write `and`"
+        );
+        assert_eq!(
+            canonical("output.final == 'yes'"),
+            "error at 16: values are written without quotes, for example `output.final == yes`"
+        );
+        assert_eq!(
+            canonical("(a or b"),
+            "error at 7: expected `)`, found the end of the condition"
+        );
+        assert_eq!(
+            canonical("a b"),
+            "error at 2: expected `and`, `or` or the end of the condition, found `b`"
+        );
+        assert_eq!(
+            canonical("inputs contains any [script,]"),
+            "error at 28: expected a value, found `]`"
+        );
+        assert_eq!(
+            canonical("(a == yes"),
+            "error at 9: expected `)`, found the end of the condition"
+        );
     }
 
     #[test]
     fn true_and_false_are_read_as_values_for_the_checker_to_explain() {
         assert_eq!(canonical("output.final == true"), "output.final == true");
-        assert_eq!(canonical("output.final in [true, no]"), "output.final in [true, no]");
-        assert_eq!(canonical("output.final == and"), "error at 16: expected a value, found `and`");
+        assert_eq!(
+            canonical("output.final in [true, no]"),
+            "output.final in [true, no]"
+        );
+        assert_eq!(
+            canonical("output.final == and"),
+            "error at 16: expected a value, found `and`"
+        );
     }
 }

@@ -14,7 +14,20 @@ pub fn answers(intake: &mut Intake) -> Vec<&mut Option<Answer>> {
         &mut intake.training.reuse_beyond_production,
         &mut intake.union_work_impact,
     ];
-    fields.extend(intake.tools.iter_mut().flatten().map(|tool| &mut tool.trains_on_inputs));
-    fields.extend(intake.talent.performers.iter_mut().flatten().map(|performer| &mut performer.living));
+    fields.extend(
+        intake
+            .tools
+            .iter_mut()
+            .flatten()
+            .map(|tool| &mut tool.trains_on_inputs),
+    );
+    fields.extend(
+        intake
+            .talent
+            .performers
+            .iter_mut()
+            .flatten()
+            .map(|performer| &mut performer.living),
+    );
     fields
 }

@@ -208,4 +208,3 @@ where
 fn set<T: Vocabulary, const N: usize>(values: [T; N]) -> Set<T> {
     values.into_iter().collect()
 }
-

@@ -120,4 +120,3 @@ fn invalid(path: &str, message: impl Into<String>) -> ApiError {
         }],
     }
 }
-

@@ -53,26 +53,50 @@ fn yes() -> bool {
         (status = 413, description = "The intake is larger than `max_body_bytes`", body = ErrorBody),
     )
 )]
-pub async fn evaluate_intake(State(state): State<Shared>, caller: Caller, Query(query): Query<EvaluateQuery>, body: Bytes) -> ApiResult<Response> {
+pub async fn evaluate_intake(
+    State(state): State<Shared>,
+    caller: Caller,
+    Query(query): Query<EvaluateQuery>,
+    body: Bytes,
+) -> ApiResult<Response> {
     if body.len() > state.config.max_body_bytes {
-        return Err(ApiError::TooLarge(format!("the intake is {} bytes; at most {} are accepted", body.len(), state.config.max_body_bytes)));
+        return Err(ApiError::TooLarge(format!(
+            "the intake is {} bytes; at most {} are accepted",
+            body.len(),
+            state.config.max_body_bytes
+        )));
     }
-    let source = std::str::from_utf8(&body).map_err(|_| ApiError::BadRequest("the intake must be UTF-8 text".to_owned()))?;
+    let source = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::BadRequest("the intake must be UTF-8 text".to_owned()))?;
     let parsed = triage::parse(source)?;
     let rulebooks = match &query.rulebooks {
-        Some(ids) => state.rulebooks_for(&ids.split(',').map(|id| id.trim().to_owned()).filter(|id| !id.is_empty()).collect::<Vec<_>>())?,
+        Some(ids) => state.rulebooks_for(
+            &ids.split(',')
+                .map(|id| id.trim().to_owned())
+                .filter(|id| !id.is_empty())
+                .collect::<Vec<_>>(),
+        )?,
         None => state.active_rulebooks(),
     };
     if let Some(production_id) = query.production_id {
         caller.production_access(&state, production_id).await?;
     }
-    let (records, used) = if triage::consent_ids(&parsed.intake).is_empty() && triage::tool_ids(&parsed.intake).is_empty() {
+    let (records, used) = if triage::consent_ids(&parsed.intake).is_empty()
+        && triage::tool_ids(&parsed.intake).is_empty()
+    {
         Default::default()
     } else {
         triage::resolve(&state.store, &parsed, query.production_id, state.now()).await?
     };
     let borrowed: Vec<&Rulebook> = rulebooks.iter().map(AsRef::as_ref).collect();
-    let evaluation = evaluate(&borrowed, &parsed.intake, &records, Options { lower_tier_if: query.lower_tier_if });
+    let evaluation = evaluate(
+        &borrowed,
+        &parsed.intake,
+        &records,
+        Options {
+            lower_tier_if: query.lower_tier_if,
+        },
+    );
     let text = if used.consents.is_empty() && used.tools.is_empty() {
         serde_json::to_string(&evaluation).map_err(|error| ApiError::Internal(error.into()))?
     } else {

@@ -14,7 +14,10 @@ use crate::state::Shared;
 /// `/healthz`, `/readyz`, `/metrics`, `/api/openapi.json`.
 pub fn routes(document: Arc<utoipa::openapi::OpenApi>) -> Router<Shared> {
     Router::new()
-        .route("/healthz", get(|| async { Json(json!({ "status": "ok" })) }))
+        .route(
+            "/healthz",
+            get(|| async { Json(json!({ "status": "ok" })) }),
+        )
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .route("/api/openapi.json", get(move || openapi(document.clone())))
@@ -23,18 +26,32 @@ pub fn routes(document: Arc<utoipa::openapi::OpenApi>) -> Router<Shared> {
 /// Ready when the database answers.
 async fn ready(State(state): State<Shared>) -> Response {
     match state.store.ping().await {
-        Ok(()) => Json(json!({ "status": "ready", "database": state.store.backend() })).into_response(),
+        Ok(()) => {
+            Json(json!({ "status": "ready", "database": state.store.backend() })).into_response()
+        }
         Err(error) => {
             tracing::warn!(error = %error, "not ready: the database does not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": state.store.backend() }))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable", "database": state.store.backend() })),
+            )
+                .into_response()
         }
     }
 }
 
 async fn metrics(State(state): State<Shared>) -> Response {
     match &state.metrics {
-        Some(handle) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render()).into_response(),
-        None => (StatusCode::NOT_FOUND, "metrics are recorded by another instance in this process").into_response(),
+        Some(handle) => (
+            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+            handle.render(),
+        )
+            .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            "metrics are recorded by another instance in this process",
+        )
+            .into_response(),
     }
 }
 

@@ -115,4 +115,3 @@ impl<'a> Visibility<'a> {
         Ok(visible)
     }
 }
-

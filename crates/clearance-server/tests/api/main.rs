@@ -1,7 +1,11 @@
 //! Black-box HTTP tests: the service on port 0 over a fresh SQLite database, driven with a real
 //! HTTP client. One module per area of the API.
 
-#![expect(clippy::panic, clippy::expect_used, reason = "test helpers fail the test with a message")]
+#![expect(
+    clippy::panic,
+    clippy::expect_used,
+    reason = "test helpers fail the test with a message"
+)]
 
 mod support;
 

@@ -49,21 +49,36 @@ impl TestApp {
     /// The service with settings changed by `tune`.
     pub async fn start_with(tune: impl FnOnce(&mut Config)) -> TestApp {
         let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
-        let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
+        let mut config = Config {
+            data_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
         if let Ok(url) = std::env::var("CLEARANCE_TEST_DATABASE_URL") {
             config.database_url = Some(url);
         }
         tune(&mut config);
         let service = app::start(config).await.expect("the service starts");
         let state = service.state.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let router = service.router.clone();
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
         });
         let client = reqwest::Client::new();
-        let mut app = TestApp { base, client, state, admin: User { id: 0, token: String::new() }, _dir: dir, server };
+        let mut app = TestApp {
+            base,
+            client,
+            state,
+            admin: User {
+                id: 0,
+                token: String::new(),
+            },
+            _dir: dir,
+            server,
+        };
         app.admin = app.person(Role::Admin, "Ada Admin").await;
         app
     }
@@ -71,16 +86,36 @@ impl TestApp {
     /// A new person with a token (made directly in the store).
     pub async fn person(&self, role: Role, name: &str) -> User {
         let now = self.state.now();
-        let email = format!("{}-{}@example.test", name.to_lowercase().replace(' ', "."), rand_suffix());
+        let email = format!(
+            "{}-{}@example.test",
+            name.to_lowercase().replace(' ', "."),
+            rand_suffix()
+        );
         let person = self
             .state
             .store
-            .create_person(&NewPerson { name: name.to_owned(), email, role, organisation: None }, None, now)
+            .create_person(
+                &NewPerson {
+                    name: name.to_owned(),
+                    email,
+                    role,
+                    organisation: None,
+                },
+                None,
+                now,
+            )
             .await
             .expect("create person");
         let secret = new_secret();
-        self.state.store.create_token(person.id, "test", secret_hash(&secret), None, now).await.expect("create token");
-        User { id: person.id, token: secret }
+        self.state
+            .store
+            .create_token(person.id, "test", secret_hash(&secret), None, now)
+            .await
+            .expect("create token");
+        User {
+            id: person.id,
+            token: secret,
+        }
     }
 
     /// A production using the reference rulebook, with these members (made directly in the store).
@@ -90,14 +125,22 @@ impl TestApp {
             .state
             .store
             .create_production(
-                &NewProduction { title: title.to_owned(), studio: "Example Studio".to_owned(), rulebooks: vec!["netflix-genai-2025".to_owned()] },
+                &NewProduction {
+                    title: title.to_owned(),
+                    studio: "Example Studio".to_owned(),
+                    rulebooks: vec!["netflix-genai-2025".to_owned()],
+                },
                 None,
                 now,
             )
             .await
             .expect("create production");
         for (user, capacity) in members {
-            self.state.store.add_member(production.id, user.id, *capacity, None, now).await.expect("add member");
+            self.state
+                .store
+                .add_member(production.id, user.id, *capacity, None, now)
+                .await
+                .expect("add member");
         }
         production.id
     }
@@ -105,7 +148,11 @@ impl TestApp {
     /// A request with `token` (empty: no Authorization header).
     pub fn request(&self, method: Method, token: &str, path: &str) -> RequestBuilder {
         let builder = self.client.request(method, format!("{}{path}", self.base));
-        if token.is_empty() { builder } else { builder.bearer_auth(token) }
+        if token.is_empty() {
+            builder
+        } else {
+            builder.bearer_auth(token)
+        }
     }
 
     /// GET as `user`.
@@ -134,7 +181,11 @@ pub async fn send(builder: RequestBuilder) -> (StatusCode, Value) {
     let response: Response = builder.send().await.expect("the request is answered");
     let status = response.status();
     let text = response.text().await.expect("body");
-    let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    let value = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
     (status, value)
 }
 
@@ -153,5 +204,10 @@ pub fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code
     assert_eq!(status, expected, "{body}");
     assert_eq!(body["error"]["code"], code, "{body}");
     assert_eq!(body["error"]["status"], expected.as_u16(), "{body}");
-    assert!(body["error"]["message"].as_str().is_some_and(|message| !message.is_empty()), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|message| !message.is_empty()),
+        "{body}"
+    );
 }

@@ -7,7 +7,11 @@ pub fn unified(old: &str, new: &str, old_label: &str, new_label: &str, context: 
     if old == new {
         return String::new();
     }
-    similar::TextDiff::from_lines(old, new).unified_diff().context_radius(context).header(old_label, new_label).to_string()
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(context)
+        .header(old_label, new_label)
+        .to_string()
 }
 
 #[cfg(test)]
