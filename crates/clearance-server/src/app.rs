@@ -146,6 +146,7 @@ pub async fn start(config: Config) -> Result<Service> {
         signer,
         batcher,
         tokens: Mutex::new(HashMap::new()),
+        token_lookup: tokio::sync::Mutex::new(()),
         metrics: metrics_handle(),
         deliveries: tokio::sync::Notify::new(),
         checkpoint_lock: tokio::sync::Mutex::new(()),

@@ -22,6 +22,11 @@ use crate::state::AppState;
 /// Signs a checkpoint of the current tree and stores it.
 pub async fn checkpoint(state: &AppState) -> Result<SignedCheckpoint, ApiError> {
     let _guard = state.checkpoint_lock.lock().await;
+    sign_locked(state).await
+}
+
+/// [`checkpoint`], with `checkpoint_lock` held by the caller.
+async fn sign_locked(state: &AppState) -> Result<SignedCheckpoint, ApiError> {
     let (size, root) = state.store.tree_head().await?;
     if let Some(latest) = state.store.latest_checkpoint().await?
         && latest.checkpoint.size == size
@@ -43,14 +48,30 @@ pub async fn checkpoint(state: &AppState) -> Result<SignedCheckpoint, ApiError> 
 }
 
 /// Signs a checkpoint when `checkpoint_every` entries were added since the last one.
+///
+/// Only one request signs: the others that find the threshold crossed while a checkpoint is
+/// being signed go on (it covers their entries, or the next one will). Without this, every
+/// request answered during the signing queued behind it and then signed (and committed) a
+/// checkpoint of its own, which under load stalled submissions for hundreds of milliseconds.
 pub async fn maybe_checkpoint(state: &AppState, latest_index: i64) -> Result<(), ApiError> {
     let size = u64::try_from(latest_index + 1).unwrap_or(0);
-    let last = state
-        .last_checkpoint
-        .load(std::sync::atomic::Ordering::Relaxed);
-    if size >= last + state.config.checkpoint_every {
-        checkpoint(state).await?;
+    let due = |state: &AppState| {
+        size >= state
+            .last_checkpoint
+            .load(std::sync::atomic::Ordering::Relaxed)
+            + state.config.checkpoint_every
+    };
+    if !due(state) {
+        return Ok(());
     }
+    let Ok(guard) = state.checkpoint_lock.try_lock() else {
+        return Ok(());
+    };
+    // Another request may have signed between the check and the lock.
+    if due(state) {
+        sign_locked(state).await?;
+    }
+    drop(guard);
     Ok(())
 }
 

@@ -77,7 +77,7 @@ impl Caller {
 
 /// A membership counts only in the capacity matching the person's role (a representative added
 /// to a production by mistake does not become its partner).
-fn role_allows(role: Role, capacity: Capacity) -> bool {
+pub fn role_allows(role: Role, capacity: Capacity) -> bool {
     matches!(
         (role, capacity),
         (Role::Reviewer, Capacity::Reviewer) | (Role::Partner, Capacity::Partner)
@@ -120,17 +120,27 @@ impl FromRequestParts<Shared> for Caller {
     }
 }
 
+/// The caller a secret hash names, if it was looked up less than `token_ttl` ago.
+fn cached(state: &Shared, hash: &[u8; 32]) -> Option<Caller> {
+    let cache = state.tokens.lock().ok()?;
+    let (person, token_id, seen) = cache.get(hash)?;
+    (seen.elapsed() < state.token_ttl()).then(|| Caller {
+        person: person.clone(),
+        token_id: *token_id,
+    })
+}
+
 /// Looks a secret up (cache first).
 pub async fn authenticate(state: &Shared, secret: &str) -> Result<Caller, ApiError> {
     let hash = secret_hash(secret);
-    if let Ok(cache) = state.tokens.lock()
-        && let Some((person, token_id, seen)) = cache.get(&hash)
-        && seen.elapsed() < state.token_ttl()
-    {
-        return Ok(Caller {
-            person: person.clone(),
-            token_id: *token_id,
-        });
+    if let Some(caller) = cached(state, &hash) {
+        return Ok(caller);
+    }
+    // When a busy token's cache entry expires, every request in flight with it misses at once;
+    // the first looks it up (and may write its last-used time), the rest find it cached.
+    let _lookup = state.token_lookup.lock().await;
+    if let Some(caller) = cached(state, &hash) {
+        return Ok(caller);
     }
     let Some((person, token)) = state.store.authenticate(hash, state.now()).await? else {
         return Err(ApiError::Unauthenticated);

@@ -33,6 +33,9 @@ pub struct AppState {
     pub batcher: Batcher,
     /// Authenticated tokens seen recently: SHA-256 of the secret → (person, token id, when looked up).
     pub tokens: Mutex<HashMap<[u8; 32], (Person, i64, Instant)>>,
+    /// Held while a token missing from `tokens` is looked up, so concurrent requests with the
+    /// same expired token make one lookup (and at most one `last_used_at` write) between them.
+    pub token_lookup: tokio::sync::Mutex<()>,
     /// Prometheus exposition.
     pub metrics: Option<PrometheusHandle>,
     /// Wakes the webhook dispatcher when notifications were written.

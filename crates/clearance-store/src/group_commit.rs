@@ -418,6 +418,7 @@ impl<'a> Plan<'a> {
                     version: prior.version,
                     audit_index: prior.audit_index,
                     replayed: true,
+                    saved_at: now,
                 });
             }
         }
@@ -587,6 +588,7 @@ impl<'a> Plan<'a> {
             version: number,
             audit_index,
             replayed: false,
+            saved_at: now,
         })
     }
 

@@ -66,6 +66,9 @@ pub struct Saved {
     pub audit_index: i64,
     /// Whether this was an idempotent replay that wrote nothing.
     pub replayed: bool,
+    /// The time the save was made at: the version's `created_at` (for a replay, the time of
+    /// the replay, not of the first save).
+    pub saved_at: Millis,
 }
 
 /// A change of a proposal's workflow state: sets exactly these fields, if the proposal is still
@@ -808,6 +811,7 @@ async fn save_one(
                 version: prior.version,
                 audit_index: prior.audit_index,
                 replayed: true,
+                saved_at: now,
             });
         }
     }
@@ -958,6 +962,7 @@ async fn save_one(
         version: number,
         audit_index: entry.index,
         replayed: false,
+        saved_at: now,
     })
 }
 

@@ -27,7 +27,8 @@ use axum::body::Bytes;
 use axum::http::HeaderMap;
 use clearance_domain::Tier;
 use clearance_store::model::{
-    Capacity, Millis, NewNotification, Proposal, ProposalVersion, RulebookRef,
+    Capacity, Member, Millis, NewNotification, NewVersion, Production, Proposal, ProposalVersion,
+    RulebookRef,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -134,6 +135,36 @@ pub struct ProposalWithVersion {
 }
 
 impl ProposalWithVersion {
+    /// The answer to a save, from what was saved (nothing read back): `version` as it was
+    /// written as number `number` by `author` at `saved_at`.
+    pub fn saved(
+        proposal: Proposal,
+        number: i64,
+        version: NewVersion,
+        author_id: i64,
+        saved_at: Millis,
+    ) -> ApiResult<ProposalWithVersion> {
+        let stored = ProposalVersion {
+            proposal_id: proposal.id,
+            number,
+            source: version.source,
+            format: version.format,
+            content_hash: version.content_hash,
+            intake: version.intake,
+            tools: version.tools,
+            consent_ids: version.consent_ids,
+            author_id,
+            created_at: saved_at,
+            evaluation: version.evaluation,
+        };
+        let (version, evaluation) = VersionView::of(&stored)?;
+        Ok(ProposalWithVersion {
+            proposal,
+            version,
+            evaluation,
+        })
+    }
+
     /// Reads version `number` of `proposal`.
     pub async fn load(
         state: &Shared,
@@ -200,6 +231,61 @@ pub fn check_revision(proposal: &Proposal, revision: i64) -> ApiResult<()> {
     }
 }
 
+/// A production with its members, read together (two queries at once) for the writes that
+/// need both the caller's access and the people to notify.
+#[derive(Debug, Clone)]
+pub struct ProductionContext {
+    /// The production.
+    pub production: Production,
+    /// Its members.
+    pub members: Vec<Member>,
+}
+
+impl ProductionContext {
+    /// Reads production `id` and its members, and the caller's access to it (404 for a
+    /// production that does not exist or that the caller is not a member of, as
+    /// [`Caller::production_access`]).
+    pub async fn load(state: &Shared, caller: &Caller, id: i64) -> ApiResult<(Access, Self)> {
+        let (production, members) =
+            tokio::try_join!(state.store.production(id), state.store.members(id))?;
+        let missing = || ApiError::not_found(format!("production {id}"));
+        let production = production.ok_or_else(missing)?;
+        let access = if caller.is_admin() {
+            Access::Admin
+        } else {
+            members
+                .iter()
+                .find(|member| member.person.id == caller.id())
+                .filter(|member| crate::auth::role_allows(caller.person.role, member.capacity))
+                .map(|member| Access::Member(member.capacity))
+                .ok_or_else(missing)?
+        };
+        Ok((
+            access,
+            ProductionContext {
+                production,
+                members,
+            },
+        ))
+    }
+
+    /// The members in one capacity (people whose role matches it), as [`members_in`].
+    pub fn ids(&self, capacity: Capacity) -> Vec<i64> {
+        in_capacity(&self.members, capacity)
+    }
+}
+
+/// The people among `members` in one capacity whose role matches it.
+pub fn in_capacity(members: &[Member], capacity: Capacity) -> Vec<i64> {
+    members
+        .iter()
+        .filter(|member| {
+            member.capacity == capacity && member.person.role.as_str() == capacity.as_str()
+        })
+        .map(|member| member.person.id)
+        .collect()
+}
+
 /// The members of a production in one capacity (people whose role matches it).
 pub async fn members_in(
     state: &Shared,
@@ -207,13 +293,7 @@ pub async fn members_in(
     capacity: Capacity,
 ) -> ApiResult<Vec<i64>> {
     let members = state.store.members(production_id).await?;
-    Ok(members
-        .into_iter()
-        .filter(|member| {
-            member.capacity == capacity && member.person.role.as_str() == capacity.as_str()
-        })
-        .map(|member| member.person.id)
-        .collect())
+    Ok(in_capacity(&members, capacity))
 }
 
 /// A notification about a proposal (`proposal` None: the one being created).

@@ -207,6 +207,15 @@ async fn a_submission_is_evaluated_stored_as_sent_and_routed_by_its_tier() {
             .is_some_and(|findings| !findings.is_empty()),
         "{body}"
     );
+    // The answer is built from what was saved, not read back: it must be exactly what a read
+    // of the same version gives.
+    let id = body["proposal"]["id"].as_i64().expect("an id");
+    let (status, read) = w
+        .app
+        .get(&w.partner, &format!("/api/proposals/{id}/versions/1"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert_eq!(read, body);
 
     // A notify-tier use is acknowledged at once; nothing to approve.
     let (status, body) = w.create(&w.partner, &example("moodboard"), true).await;
@@ -1671,5 +1680,45 @@ async fn an_expired_approval_no_longer_covers_the_proposal() {
             .as_str()
             .is_some_and(|reason| reason.contains("expire")),
         "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_submissions_sign_one_checkpoint_per_threshold_not_one_each() {
+    // 16 clients each submit 8 proposals one after the other (128 entries), with a checkpoint
+    // due every 8 entries: at most one signing per threshold crossed. A request answered while
+    // a checkpoint is being signed must not queue behind it and sign one of its own.
+    const EVERY: u64 = 8;
+    let w = world_with(TestApp::start_with(|config| config.checkpoint_every = EVERY).await).await;
+    let (_, before) = w.app.get(&w.app.admin, "/api/audit/checkpoints").await;
+    let before = before.as_array().map_or(0, Vec::len);
+    let mut clients = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let requests: Vec<_> = (0..8)
+            .map(|_| {
+                w.app
+                    .request(reqwest::Method::POST, &w.partner.token, "/api/proposals")
+                    .json(&json!({
+                        "production_id": w.production,
+                        "intake": example("background-poster"),
+                    }))
+            })
+            .collect();
+        clients.spawn(async move {
+            for request in requests {
+                let (status, body) = crate::support::send(request).await;
+                assert_eq!(status, StatusCode::CREATED, "{body}");
+            }
+        });
+    }
+    while let Some(client) = clients.join_next().await {
+        client.expect("every submission is created");
+    }
+    let (status, after) = w.app.get(&w.app.admin, "/api/audit/checkpoints").await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    let signed = after.as_array().map_or(0, Vec::len) - before;
+    assert!(
+        (1..=128 / 8).contains(&signed),
+        "{signed} checkpoints signed for 128 entries at one per {EVERY}"
     );
 }

@@ -13,7 +13,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use clearance_domain::Tier;
-use clearance_store::model::{Production, Proposal};
+use clearance_store::model::{Capacity, Production, Proposal};
 use clearance_store::proposal::SaveVersion;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -21,7 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::write::{new_proposal_job, production};
-use super::{after_write, check_size, json_body, require_partner};
+use super::{after_write, check_size, json_body, members_in, require_partner};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody, ProblemBody};
 use crate::state::Shared;
@@ -230,6 +230,11 @@ pub async fn import_proposals(
     } else {
         "proposal.drafted"
     };
+    let reviewers = if submit {
+        members_in(&state, production.id, Capacity::Reviewer).await?
+    } else {
+        Vec::new()
+    };
     for (origin, source) in items {
         let source = match source {
             Ok(source) => source,
@@ -238,7 +243,18 @@ pub async fn import_proposals(
                 continue;
             }
         };
-        match new_proposal_job(&state, &caller, &production, source, submit, action, None).await {
+        match new_proposal_job(
+            &state,
+            &caller,
+            &production,
+            &reviewers,
+            source,
+            submit,
+            action,
+            None,
+        )
+        .await
+        {
             Ok(job) => jobs.push((origin, job)),
             Err(ApiError::Invalid { problems, message }) => {
                 let problems = if problems.is_empty() {

@@ -15,8 +15,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{
-    ProposalOnly, ProposalWithVersion, after_write, check_revision, idempotency_key, intake_source,
-    json_body, members_in, notification, payload, require_partner, visible,
+    ProductionContext, ProposalOnly, ProposalWithVersion, after_write, check_revision,
+    idempotency_key, in_capacity, intake_source, json_body, members_in, notification, payload,
+    require_partner, visible,
 };
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -145,10 +146,17 @@ pub async fn production(state: &Shared, id: i64) -> ApiResult<Production> {
 }
 
 /// Builds the version of a new proposal and its save job (notifications included).
+///
+/// `reviewers`: the production's reviewers (notified of a submission).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call per way of creating a proposal"
+)]
 pub async fn new_proposal_job(
     state: &Shared,
     caller: &Caller,
     production: &Production,
+    reviewers: &[i64],
     source: String,
     submit: bool,
     action: &str,
@@ -158,7 +166,7 @@ pub async fn new_proposal_job(
     let status = initial_status(submit, evaluated.tier).map_err(illegal)?;
     let mut notifications = Vec::new();
     if status != Status::Draft {
-        let mut recipients = members_in(state, production.id, Capacity::Reviewer).await?;
+        let mut recipients = reviewers.to_vec();
         recipients.push(caller.id());
         let body = json!({
             "production_id": production.id,
@@ -215,11 +223,10 @@ pub async fn create_proposal(
 ) -> ApiResult<(StatusCode, Json<ProposalWithVersion>)> {
     let request: CreateProposal = json_body(&state, &body)?;
     let key = idempotency_key(&headers)?;
-    let access = caller
-        .production_access(&state, request.production_id)
-        .await?;
+    // One round of reads for the caller's access, the production and the people to notify.
+    let (access, context) = ProductionContext::load(&state, &caller, request.production_id).await?;
     require_partner(access)?;
-    let production = production(&state, request.production_id).await?;
+    let production = context.production;
     let source = intake_source(&request.intake)?;
     let action = if request.submit {
         "proposal.submitted"
@@ -230,6 +237,7 @@ pub async fn create_proposal(
         &state,
         &caller,
         &production,
+        &in_capacity(&context.members, Capacity::Reviewer),
         source,
         request.submit,
         action,
@@ -237,6 +245,8 @@ pub async fn create_proposal(
     )
     .await?;
     let content_hash = job.version.content_hash.clone();
+    // Kept to answer with what was saved instead of reading it back.
+    let version = job.version.clone();
     let saved = state.batcher.save(job).await?;
     if saved.replayed {
         let first = state
@@ -252,7 +262,13 @@ pub async fn create_proposal(
         return Ok((StatusCode::OK, Json(answer)));
     }
     after_write(&state, saved.audit_index).await?;
-    let answer = ProposalWithVersion::load(&state, saved.proposal, saved.version).await?;
+    let answer = ProposalWithVersion::saved(
+        saved.proposal,
+        saved.version,
+        version,
+        caller.id(),
+        saved.saved_at,
+    )?;
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -542,6 +558,8 @@ pub async fn clone_proposal(
         &state,
         &caller,
         &production,
+        // A clone is a draft: nobody is notified.
+        &[],
         version.source,
         false,
         "proposal.cloned",
