@@ -36,6 +36,7 @@ mod productions;
 pub mod proposal;
 mod records;
 mod rows;
+mod sessions;
 
 use std::path::Path;
 

@@ -753,3 +753,18 @@ pub struct DueDelivery {
     /// The webhook's signing secret.
     pub secret: String,
 }
+
+/// A live browser session (see the web pages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Identifier (named in the audit log).
+    pub id: i64,
+    /// Who is signed in.
+    pub person: Person,
+    /// The token every form of this session must send back.
+    pub csrf: String,
+    /// When it started.
+    pub created_at: Millis,
+    /// When it ends at the latest.
+    pub expires_at: Millis,
+}

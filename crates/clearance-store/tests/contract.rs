@@ -124,6 +124,7 @@ contract_cases! {
     people::people_round_trip,
     people::tokens_and_authentication,
     people::productions_and_members,
+    people::sessions_start_expire_and_end,
     proposals::new_and_next_versions,
     proposals::batch_items_fail_alone,
     proposals::idempotent_replay,

@@ -343,3 +343,47 @@ pub async fn productions_and_members(store: &Store) {
     let third = production(store, "Third").await;
     assert!(store.members(third.id).await.unwrap().is_empty());
 }
+
+pub async fn sessions_start_expire_and_end(store: &Store) {
+    let pat = person(store, "Pat Partner", Role::Partner).await;
+    let secret = [7_u8; 32];
+    let id = audited!(
+        store,
+        1,
+        store
+            .start_session(pat.id, secret, "csrf-token", T0 + 1_000, T0)
+            .await
+            .expect("start")
+    );
+    let session = store.session(secret, T0 + 10).await.unwrap().expect("live");
+    assert_eq!(session.id, id);
+    assert_eq!(session.person, pat);
+    assert_eq!(session.csrf, "csrf-token");
+    assert_eq!(session.expires_at, T0 + 1_000);
+    // Another secret, and the same one at or after the expiry, name nothing.
+    assert_eq!(store.session([8; 32], T0 + 10).await.unwrap(), None);
+    assert_eq!(store.session(secret, T0 + 1_000).await.unwrap(), None);
+    // Signing out ends it at once; ending it again writes nothing.
+    audited!(store, 1, store.end_session(id, T0 + 20).await.expect("end"));
+    assert_eq!(store.session(secret, T0 + 30).await.unwrap(), None);
+    audited!(
+        store,
+        0,
+        store.end_session(id, T0 + 40).await.expect("again")
+    );
+    // No session for a person who does not exist, nor one that has already expired.
+    assert_err!(
+        store
+            .start_session(pat.id + 1000, [9; 32], "x", T0 + 1_000, T0)
+            .await,
+        NotFound
+    );
+    assert_err!(
+        store.start_session(pat.id, [9; 32], "x", T0, T0).await,
+        Invalid
+    );
+    // The audit entries never carry the secret or the CSRF token.
+    for entry in store.audit_entries(0, 100).await.unwrap() {
+        assert!(!entry.body.contains("csrf-token"), "{}", entry.body);
+    }
+}
