@@ -210,6 +210,7 @@ pub fn router(state: Shared) -> Router {
     Router::new()
         .merge(api)
         .merge(routes::meta::routes(document))
+        .merge(crate::web::routes())
         .layer(axum::middleware::from_fn(track))
         .layer(TraceLayer::new_for_http())
         .layer(RequestBodyLimitLayer::new(limit))

@@ -56,6 +56,11 @@ pub struct Config {
     /// How long an authenticated token is cached by this instance, milliseconds (a revocation
     /// on this instance takes effect at once; on other instances within this time).
     pub token_cache_ms: u64,
+    /// How long a web session lasts after signing in, hours.
+    pub session_hours: u64,
+    /// Mark session cookies `Secure` even without `X-Forwarded-Proto: https` (set it when the
+    /// service is only reached through TLS).
+    pub secure_cookies: bool,
 }
 
 impl Default for Config {
@@ -74,12 +79,14 @@ impl Default for Config {
             webhook_max_attempts: 8,
             webhook_retry_ms: 1_000,
             token_cache_ms: 5_000,
+            session_hours: 12,
+            secure_cookies: false,
         }
     }
 }
 
 /// Every setting's name (the TOML key; the environment variable is `CLEARANCE_` + upper case).
-pub const KEYS: [&str; 13] = [
+pub const KEYS: [&str; 15] = [
     "bind",
     "data_dir",
     "database_url",
@@ -93,6 +100,8 @@ pub const KEYS: [&str; 13] = [
     "webhook_max_attempts",
     "webhook_retry_ms",
     "token_cache_ms",
+    "session_hours",
+    "secure_cookies",
 ];
 
 /// Settings given on the command line (they win over everything).

@@ -163,6 +163,11 @@ impl ApiError {
         }
     }
 
+    /// The HTTP status it is answered with.
+    pub fn status(&self) -> StatusCode {
+        self.parts().0
+    }
+
     /// The response body.
     pub fn body(&self) -> ErrorBody {
         let (status, code) = self.parts();

@@ -15,5 +15,6 @@ pub mod reevaluate;
 pub mod routes;
 pub mod state;
 pub mod triage;
+pub mod web;
 pub mod webhooks;
 pub mod workflow;

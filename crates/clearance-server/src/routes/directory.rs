@@ -5,9 +5,9 @@
 //! tokens, their productions, their notifications); a production is visible to its members, and
 //! to anyone else it does not exist (404).
 
-mod hooks;
-mod people;
-mod productions;
+pub(crate) mod hooks;
+pub(crate) mod people;
+pub(crate) mod productions;
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};

@@ -16,12 +16,12 @@
 //! notifications (the outbox); the handler then wakes the webhook dispatcher and signs a
 //! checkpoint when one is due.
 
-mod diff;
-mod discussion;
-mod import;
-mod read;
-mod review;
-mod write;
+pub(crate) mod diff;
+pub(crate) mod discussion;
+pub(crate) mod import;
+pub(crate) mod read;
+pub(crate) mod review;
+pub(crate) mod write;
 
 use axum::body::Bytes;
 use axum::http::HeaderMap;

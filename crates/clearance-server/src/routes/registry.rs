@@ -10,9 +10,9 @@
 //! - proposals listed with a record: only those the caller may see (a consent's owning
 //!   representative sees every proposal that relies on the consent they manage).
 
-mod consents;
-mod rulebooks;
-mod tools;
+pub(crate) mod consents;
+pub(crate) mod rulebooks;
+pub(crate) mod tools;
 
 use std::collections::HashMap;
 

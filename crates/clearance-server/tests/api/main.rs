@@ -14,3 +14,8 @@ mod basics;
 mod directory;
 mod proposals;
 mod registry;
+mod web_lists;
+mod web_new;
+mod web_productions;
+mod web_proposal;
+mod web_session;

@@ -211,3 +211,140 @@ pub fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code
         "{body}"
     );
 }
+
+/// A signed-in browser, without a browser: the session cookie and its CSRF token, and a client
+/// that does not follow redirects (so a test sees each `303`).
+pub struct WebSession {
+    base: String,
+    client: reqwest::Client,
+    /// `clearance_session=…`.
+    pub cookie: String,
+    /// The session's CSRF token.
+    pub csrf: String,
+}
+
+/// A page or form answer: status, `Location` (for redirects), body text.
+#[derive(Debug)]
+pub struct Page {
+    /// Status.
+    pub status: StatusCode,
+    /// Where a redirect goes.
+    pub location: Option<String>,
+    /// The HTML (or CSV, JSON…).
+    pub body: String,
+    /// Headers.
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl TestApp {
+    /// Signs `user` in through the sign-in form (token exchange), as a browser would.
+    pub async fn sign_in(&self, user: &User) -> WebSession {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let form = client
+            .get(format!("{}/signin", self.base))
+            .send()
+            .await
+            .expect("sign-in page");
+        let signin_cookie = cookie_named(&form, "clearance_signin").expect("sign-in cookie");
+        let html = form.text().await.expect("body");
+        let csrf = hidden_value(&html, "csrf").expect("the sign-in form carries a csrf field");
+        let answer = client
+            .post(format!("{}/signin", self.base))
+            .header("cookie", format!("clearance_signin={signin_cookie}"))
+            .form(&[
+                ("token", user.token.as_str()),
+                ("csrf", csrf.as_str()),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(
+            answer.status(),
+            StatusCode::SEE_OTHER,
+            "signing in redirects"
+        );
+        let session = cookie_named(&answer, "clearance_session").expect("a session cookie");
+        let mut web = WebSession {
+            base: self.base.clone(),
+            client,
+            cookie: format!("clearance_session={session}"),
+            csrf: String::new(),
+        };
+        // Any page with a form shows the session's token (the sign-out form is on every page).
+        let page = web.get("/account").await;
+        web.csrf = hidden_value(&page.body, "csrf").expect("pages carry the session's csrf token");
+        web
+    }
+}
+
+impl WebSession {
+    /// GET a page.
+    pub async fn get(&self, path: &str) -> Page {
+        page(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .header("cookie", &self.cookie),
+        )
+        .await
+    }
+
+    /// POST a form with the session's CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut fields: Vec<(&str, &str)> = fields.to_vec();
+        fields.push(("csrf", self.csrf.as_str()));
+        self.post_raw(path, &fields).await
+    }
+
+    /// POST a form exactly as given (no CSRF token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        page(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .header("cookie", &self.cookie)
+                .form(fields),
+        )
+        .await
+    }
+}
+
+async fn page(builder: RequestBuilder) -> Page {
+    let response = builder.send().await.expect("the page is answered");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let location = headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = response.text().await.expect("body");
+    Page {
+        status,
+        location,
+        body,
+        headers,
+    }
+}
+
+fn cookie_named(response: &Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            let (pair, _) = v.split_once(';').unwrap_or((v, ""));
+            let (key, value) = pair.split_once('=')?;
+            (key.trim() == name && !value.is_empty()).then(|| value.to_owned())
+        })
+}
+
+/// The value of the first `<input … name="NAME" value="…">` in `html`.
+pub fn hidden_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}

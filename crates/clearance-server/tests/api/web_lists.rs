@@ -1,0 +1,1 @@
+//! (Tests of these pages are being written.)
