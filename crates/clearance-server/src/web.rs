@@ -34,7 +34,14 @@ use crate::state::Shared;
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-const APP_CSS: &str = include_str!("web/assets/app.css");
+/// One stylesheet, made of the shared rules and each area's.
+const APP_CSS: &str = concat!(
+    include_str!("web/assets/app.css"),
+    include_str!("web/assets/new_proposal.css"),
+    include_str!("web/assets/proposal.css"),
+    include_str!("web/assets/lists.css"),
+    include_str!("web/assets/productions.css"),
+);
 const APP_JS: &str = include_str!("web/assets/app.js");
 
 /// The pages and their assets.
