@@ -49,7 +49,8 @@ impl fmt::Display for Summary {
         }
         writeln!(
             f,
-            "demo people and their API tokens (shown once; send `Authorization: Bearer <token>`):"
+            "demo people and their tokens (shown once): sign in to the web pages at /signin with one, \
+             or send `Authorization: Bearer <token>` to the API:"
         )?;
         for (name, role, token) in &self.people {
             writeln!(f, "  {role:<15} {name:<22} {token}")?;
