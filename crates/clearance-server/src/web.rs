@@ -15,6 +15,7 @@
 //! - **Assets** (`assets/`): one stylesheet (with a print stylesheet) and one small script for
 //!   progressive enhancement; every page works without it.
 
+pub mod charts;
 pub mod layout;
 pub mod pages;
 pub mod session;

@@ -35,6 +35,7 @@ mod people;
 mod productions;
 pub mod proposal;
 mod records;
+pub mod reports;
 mod rows;
 mod sessions;
 

@@ -541,3 +541,158 @@ async fn editing_prefills_the_form_and_saves_version_two() {
         .expect("there");
     assert_eq!(proposal.current_version, 2, "nothing saved");
 }
+
+#[tokio::test]
+async fn tools_and_consents_are_picked_from_the_registries_and_the_triage_uses_them() {
+    let s = setup().await;
+    let admin = s.app.admin.clone();
+    let tool = |id: &str, environment: &str, trains: &str| json!({ "id": id, "name": format!("Tool {id}"), "environment": environment, "trains_on_inputs": trains });
+    for body in [
+        tool("studio-img", "studio_enterprise", "no"),
+        tool("cheap-img", "consumer", "unsure"),
+    ] {
+        let (status, answer) = s.app.post(&admin, "/api/tools", &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+    }
+    let consent = |id: &str, production: i64| {
+        json!({
+            "id": id, "performer": format!("Performer {id}"), "grantor": "performer",
+            "granted_by": "the performer", "production_id": production, "uses": ["voice_replica"],
+            "purpose": "pickup lines", "state": "signed", "granted_on": "2025-01-10",
+        })
+    };
+    for body in [
+        consent("CR-OURS", s.production),
+        consent("CR-THEIRS", s.other_production),
+    ] {
+        let (status, answer) = s.app.post(&admin, "/api/consents", &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+    }
+    let web = s.app.sign_in(&s.partner).await;
+    let form = web.get("/proposals/new").await;
+    assert!(
+        form.body.contains(r#"<option value="studio-img">"#),
+        "{}",
+        form.body
+    );
+    assert!(form.body.contains(r#"<option value="CR-OURS">"#));
+    assert!(
+        !form.body.contains("CR-THEIRS"),
+        "another production's consent is not offered"
+    );
+
+    // A registered tool supplies its terms.
+    let registered = with(moodboard(&s.production.to_string()), "tools[0].name", "");
+    let registered = with(registered, "tools[0].environment", "");
+    let registered = with(registered, "tools[0].trains_on_inputs", "");
+    let panel = post(
+        &web,
+        "/proposals/triage",
+        &with(registered.clone(), "tools[0].tool_id", "studio-img"),
+    )
+    .await;
+    assert_eq!(tier_of(&panel.body), "notify", "{}", panel.body);
+    let panel = post(
+        &web,
+        "/proposals/triage",
+        &with(registered.clone(), "tools[0].tool_id", "cheap-img"),
+    )
+    .await;
+    assert_eq!(tier_of(&panel.body), "escalate", "{}", panel.body);
+    // An answer that disagrees with the registry is a problem, shown in the panel.
+    let disagreeing = with(registered.clone(), "tools[0].tool_id", "studio-img");
+    let disagreeing = with(disagreeing, "tools[0].environment", "consumer");
+    let panel = post(&web, "/proposals/triage", &disagreeing).await;
+    assert!(!panel.body.contains("data-tier"), "{}", panel.body);
+    assert!(
+        panel.body.contains("disagrees with the registry"),
+        "{}",
+        panel.body
+    );
+
+    // A voice replica: blocked without consent, approval with this production's record.
+    let voice = with(
+        moodboard(&s.production.to_string()),
+        "talent.uses",
+        "voice_replica",
+    );
+    let voice = with(voice, "talent.performers[0].name", "Lead actor");
+    let panel = post(&web, "/proposals/triage", &voice).await;
+    assert_eq!(tier_of(&panel.body), "blocked", "{}", panel.body);
+    let consented = with(voice.clone(), "talent.performers[0].consent_id", "CR-OURS");
+    let panel = post(&web, "/proposals/triage", &consented).await;
+    assert_eq!(tier_of(&panel.body), "approval", "{}", panel.body);
+    assert!(panel.body.contains("CR-OURS"));
+    let elsewhere = with(voice, "talent.performers[0].consent_id", "CR-THEIRS");
+    let panel = post(&web, "/proposals/triage", &elsewhere).await;
+    assert_eq!(
+        tier_of(&panel.body),
+        "blocked",
+        "another production's record does not count"
+    );
+
+    // Submitted with the record: the source names it.
+    let answer = post(&web, "/proposals/new", &consented).await;
+    let id = proposal_id(answer.location.as_deref());
+    let version = s
+        .app
+        .state
+        .store
+        .version(id, 1)
+        .await
+        .expect("store")
+        .expect("v1");
+    assert_eq!(version.consent_ids, vec!["CR-OURS".to_owned()]);
+    let proposal = s
+        .app
+        .state
+        .store
+        .proposal(id)
+        .await
+        .expect("store")
+        .expect("there");
+    assert_eq!(proposal.status, Status::InReview);
+}
+
+#[tokio::test]
+async fn a_proposal_declared_in_yaml_through_the_api_is_edited_in_the_form() {
+    let s = setup().await;
+    let (status, created) = s
+        .app
+        .post(
+            &s.partner,
+            "/api/proposals",
+            &json!({ "production_id": s.production, "intake": crate::support::example("moodboard"), "submit": false }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["proposal"]["id"].as_i64().expect("id");
+    let web = s.app.sign_in(&s.partner).await;
+    let form = web.get(&format!("/proposals/{id}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    for kept in [
+        r#"value="Moodboard for the hospital set""#,
+        r#"<option value="moodboard" selected>"#,
+        r#"name="media" value="image" checked"#,
+        r#"name="inputs" value="none" checked"#,
+        r#"name="output.prominence" value="none" checked"#,
+        r#"name="tools[0].trains_on_inputs" value="no" checked"#,
+        r#"<option value="studio_enterprise" selected>"#,
+        r#"name="union_work_impact" value="no" checked"#,
+    ] {
+        assert!(form.body.contains(kept), "{kept} in {}", form.body);
+    }
+    assert!(
+        !form
+            .body
+            .contains(r#"name="talent.uses" value="unsure" checked"#),
+        "talent: [] is no talent use"
+    );
+    assert_eq!(tier_of(&form.body), "notify");
+    assert_eq!(
+        hidden_value(&form.body, "production").as_deref(),
+        Some("Night Shift")
+    );
+    // A draft can stay a draft.
+    assert!(form.body.contains(r#"name="action" value="draft""#));
+}

@@ -560,7 +560,7 @@ impl Form<'_> {
 
     fn text(&self, name: &str, label: &str, help: &str, long: bool) -> Markup {
         let id = field_id(name, None);
-        let help_id = format!("{id}-help");
+        let help_id = (!help.is_empty()).then(|| format!("{id}-help"));
         let value = self
             .fields
             .0
@@ -570,12 +570,12 @@ impl Form<'_> {
         html! {
             div.question {
                 label for=(id) { (label) }
-                @if !help.is_empty() { p.help id=(help_id) { (help) } }
+                @if let Some(help_id) = &help_id { p.help id=(help_id) { (help) } }
                 (self.errors(name))
                 @if long {
-                    textarea id=(id) name=(name) aria-describedby=(help_id) { (value) }
+                    textarea id=(id) name=(name) aria-describedby=[&help_id] { (value) }
                 } @else {
-                    input type="text" id=(id) name=(name) value=(value) aria-describedby=(help_id);
+                    input type="text" id=(id) name=(name) value=(value) aria-describedby=[&help_id];
                 }
             }
         }
@@ -583,14 +583,14 @@ impl Form<'_> {
 
     fn select(&self, name: &str, label: &str, help: &str, options: &[(String, String)]) -> Markup {
         let id = field_id(name, None);
-        let help_id = format!("{id}-help");
+        let help_id = (!help.is_empty()).then(|| format!("{id}-help"));
         let current = self.fields.one(name).unwrap_or("");
         html! {
             div.question {
                 label for=(id) { (label) }
-                @if !help.is_empty() { p.help id=(help_id) { (help) } }
+                @if let Some(help_id) = &help_id { p.help id=(help_id) { (help) } }
                 (self.errors(name))
-                select id=(id) name=(name) aria-describedby=(help_id) {
+                select id=(id) name=(name) aria-describedby=[&help_id] {
                     @for (value, words) in options {
                         option value=(value) selected[value == current] { (words) }
                     }
@@ -601,12 +601,12 @@ impl Form<'_> {
 
     /// A radio group; a choice with an empty value is checked when the question is left out.
     fn radios(&self, name: &str, legend: &str, help: &str, choices: &[Choice]) -> Markup {
-        let help_id = format!("{}-help", field_id(name, None));
+        let help_id = (!help.is_empty()).then(|| format!("{}-help", field_id(name, None)));
         let current = self.fields.one(name);
         html! {
-            fieldset.question aria-describedby=(help_id) {
+            fieldset.question aria-describedby=[&help_id] {
                 legend { (legend) }
-                @if !help.is_empty() { p.help id=(help_id) { (help) } }
+                @if let Some(help_id) = &help_id { p.help id=(help_id) { (help) } }
                 (self.errors(name))
                 div.choices {
                     @for (value, words) in choices {
@@ -623,11 +623,11 @@ impl Form<'_> {
     }
 
     fn checkboxes(&self, name: &str, legend: &str, help: &str, choices: &[Choice]) -> Markup {
-        let help_id = format!("{}-help", field_id(name, None));
+        let help_id = (!help.is_empty()).then(|| format!("{}-help", field_id(name, None)));
         html! {
-            fieldset.question aria-describedby=(help_id) {
+            fieldset.question aria-describedby=[&help_id] {
                 legend { (legend) }
-                @if !help.is_empty() { p.help id=(help_id) { (help) } }
+                @if let Some(help_id) = &help_id { p.help id=(help_id) { (help) } }
                 (self.errors(name))
                 div.choices {
                     @for (value, words) in choices {
