@@ -18,3 +18,4 @@ mod support;
 
 mod browser;
 mod flow;
+mod tour;
