@@ -25,6 +25,44 @@ pub fn routes() -> Router<Shared> {
         .route("/tools/{id}", post(tools::update))
 }
 
+/// What the page after a change says (`?done=…&changed=N`, set by the redirect after the change).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Done {
+    /// The record changed.
+    done: String,
+    /// How many proposals changed with it.
+    changed: String,
+}
+
+impl Done {
+    /// The redirect after a change of record `id` that changed `count` proposals.
+    fn redirect(page: &str, id: &str, count: usize) -> String {
+        let query = serde_urlencoded::to_string([("done", id), ("changed", &count.to_string())])
+            .unwrap_or_default();
+        format!("{page}?{query}#{}", anchor_prefix(page, id))
+    }
+
+    /// The number of proposals changed, when the page follows a change.
+    fn changed(&self) -> Option<(&str, usize)> {
+        let count = self.changed.trim().parse::<usize>().ok()?;
+        (!self.done.is_empty()).then_some((self.done.as_str(), count))
+    }
+}
+
+/// The element id of a record's row on its page.
+fn anchor_prefix(page: &str, id: &str) -> String {
+    match page {
+        "/tools" => format!("tool-{}", anchor(id)),
+        _ => format!("consent-{}", anchor(id)),
+    }
+}
+
+/// "N proposals".
+fn proposals_count(count: usize) -> String {
+    format!("{count} proposal{}", if count == 1 { "" } else { "s" })
+}
+
 /// A form's fields as sent (a field may repeat, as checkboxes do).
 type Fields = Vec<(String, String)>;
 

@@ -251,12 +251,12 @@ fn render(
                 fieldset {
                     legend { "Then" }
                     div.choices {
-                        label {
-                            input type="radio" name="action" value="submit" checked[action != "draft"];
+                        label for="import-submit" {
+                            input #import-submit type="radio" name="action" value="submit" checked[action != "draft"];
                             "Submit them for review"
                         }
-                        label {
-                            input type="radio" name="action" value="draft" checked[action == "draft"];
+                        label for="import-draft" {
+                            input #import-draft type="radio" name="action" value="draft" checked[action == "draft"];
                             "Keep them as drafts"
                         }
                     }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use clearance_domain::vocabulary::{TalentUse, Vocabulary};
@@ -12,7 +12,9 @@ use clearance_store::model::{ConsentRecord, Grantor, NewConsent, Production, Pro
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{Fields, Problems, all, anchor, field, optional, referencing, segment};
+use super::{
+    Done, Fields, Problems, all, anchor, field, optional, proposals_count, referencing, segment,
+};
 use crate::error::ApiError;
 use crate::routes::directory::{Body, Ids};
 use crate::routes::registry::Revocation;
@@ -49,8 +51,18 @@ fn may_change(viewer: &Viewer, consent: &ConsentRecord) -> bool {
             && consent.representative_id == Some(viewer.person.id))
 }
 
-pub(super) async fn list(State(state): State<Shared>, viewer: Viewer) -> Result<Markup, PageError> {
-    render(&state, &viewer, Draft::default(), None, None).await
+pub(super) async fn list(
+    State(state): State<Shared>,
+    viewer: Viewer,
+    Query(done): Query<Done>,
+) -> Result<Markup, PageError> {
+    let notice = done.changed().map(|(id, count)| {
+        format!(
+            "Consent {id} is revoked; {} changed with it.",
+            proposals_count(count)
+        )
+    });
+    render(&state, &viewer, Draft::default(), None, notice).await
 }
 
 /// The consents with the proposals relying on each (looked up together, through the API).
@@ -277,8 +289,8 @@ fn add_form(viewer: &Viewer, productions: &[Production], draft: &Draft) -> Marku
                     legend { "Granted by" }
                     (problems.at("consent-grantor", "grantor"))
                     div.choices {
-                        label { input type="radio" name="grantor" value="performer" checked[grantor == "performer"]; "The performer" }
-                        label { input type="radio" name="grantor" value="estate" checked[grantor == "estate"]; "Their estate" }
+                        label for="consent-grantor-performer" { input #consent-grantor-performer type="radio" name="grantor" value="performer" checked[grantor == "performer"]; "The performer" }
+                        label for="consent-grantor-estate" { input #consent-grantor-estate type="radio" name="grantor" value="estate" checked[grantor == "estate"]; "Their estate" }
                     }
                 }
                 (text("granted_by", "Name of who signed", None, true))
@@ -424,18 +436,12 @@ pub(super) async fn revoke(
     )
     .await
     {
-        Ok(change) => {
-            let count = change.0.reevaluated.len();
-            let notice = format!(
-                "Consent {id} is revoked; {count} proposal{} changed with it.",
-                if count == 1 { "" } else { "s" }
-            );
-            Ok(
-                render(&state, &viewer, Draft::default(), None, Some(notice))
-                    .await?
-                    .into_response(),
-            )
-        }
+        Ok(change) => Ok(Redirect::to(&Done::redirect(
+            "/consents",
+            &id,
+            change.0.reevaluated.len(),
+        ))
+        .into_response()),
         Err(ApiError::Invalid { problems, .. }) => {
             let message = problems
                 .first()

@@ -4,14 +4,16 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use clearance_domain::vocabulary::{Answer, Environment, Vocabulary};
 use clearance_store::model::{NewTool, Proposal, ToolRecord};
 use maud::{Markup, html};
 
-use super::{Fields, Problems, anchor, field, optional, referencing, segment};
+use super::{
+    Done, Fields, Problems, anchor, field, optional, proposals_count, referencing, segment,
+};
 use crate::error::ApiError;
 use crate::routes::directory::{Body, Ids};
 use crate::routes::registry::ToolUpdate;
@@ -28,8 +30,18 @@ struct Draft {
     problems: Problems,
 }
 
-pub(super) async fn list(State(state): State<Shared>, viewer: Viewer) -> Result<Markup, PageError> {
-    render(&state, &viewer, Draft::default(), None).await
+pub(super) async fn list(
+    State(state): State<Shared>,
+    viewer: Viewer,
+    Query(done): Query<Done>,
+) -> Result<Markup, PageError> {
+    let notice = done.changed().map(|(id, count)| {
+        format!(
+            "The terms of {id} are saved; {} changed with them.",
+            proposals_count(count)
+        )
+    });
+    render(&state, &viewer, Draft::default(), notice).await
 }
 
 /// Every tool with the proposals using it that the viewer may see (through the API).
@@ -331,17 +343,12 @@ pub(super) async fn update(
     )
     .await
     {
-        Ok(change) => {
-            let count = change.0.reevaluated.len();
-            let notice = format!(
-                "The terms of {} are saved; {count} proposal{} changed with them.",
-                change.0.tool.name,
-                if count == 1 { "" } else { "s" }
-            );
-            Ok(render(&state, &viewer, Draft::default(), Some(notice))
-                .await?
-                .into_response())
-        }
+        Ok(change) => Ok(Redirect::to(&Done::redirect(
+            "/tools",
+            &change.0.tool.id,
+            change.0.reevaluated.len(),
+        ))
+        .into_response()),
         Err(ApiError::Invalid { problems, .. }) => {
             invalid(&state, &viewer, Some(id), fields, Problems::of(&problems)).await
         }
