@@ -93,6 +93,12 @@ async fn every_main_page_renders_with_the_demo_data() {
         ("representative", &representative_pages[..]),
     ] {
         let browser = driver.browser().await;
+        // Tall enough that a screenshot shows a page's charts and tables, not only its top.
+        browser
+            .client
+            .set_window_size(1280, 1700)
+            .await
+            .expect("window size");
         browser.sign_in(&base, &token(&summary, role)).await;
         for (path, expected, name) in pages {
             browser.goto(&format!("{base}{path}")).await;
