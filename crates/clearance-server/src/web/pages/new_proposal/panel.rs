@@ -158,7 +158,7 @@ fn change_words(path: &str, value: &serde_json::Value) -> String {
         serde_json::Value::Null => "left out".to_owned(),
         other => other.to_string(),
     };
-    format!("{label}: {words}")
+    format!("{label} → {words}")
 }
 
 /// The panel for an evaluation.
@@ -179,6 +179,9 @@ fn result_panel(
         }
     }
     let tier = evaluation.tier;
+    // The most restrictive reasons first.
+    let mut findings: Vec<_> = evaluation.findings.iter().collect();
+    findings.sort_by_key(|finding| std::cmp::Reverse(finding.tier));
     html! {
         div class={ "banner tier-" (tier.as_str()) } data-tier=(tier.as_str()) {
             h2 { "Triage" }
@@ -186,7 +189,7 @@ fn result_panel(
         }
         h3 { "Why" }
         ul.findings {
-            @for finding in &evaluation.findings {
+            @for finding in &findings {
                 li {
                     (tier_badge(finding.tier)) " " (finding.reason)
                     ul.citations {
@@ -222,7 +225,7 @@ fn result_panel(
             ul.lower {
                 @for suggestion in &evaluation.lower_tier_if {
                     li {
-                        (tier_badge(suggestion.tier)) " if "
+                        (tier_badge(suggestion.tier)) " if you change: "
                         @for (index, (path, value)) in suggestion.changes.iter().enumerate() {
                             @if index > 0 { " and " }
                             (change_words(path, value))
