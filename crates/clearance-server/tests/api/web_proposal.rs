@@ -712,3 +712,59 @@ async fn versions_and_their_differences_have_pages() {
     let bad = web.get(&format!("/proposals/{id}/diff?from=x")).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_blocked_version_cannot_be_approved_but_changes_can_be_requested() {
+    let w = World::new().await;
+    let (status, body) = w
+        .app
+        .post(
+            &w.partner,
+            "/api/proposals",
+            &json!({ "production_id": w.production, "intake": example("script-into-chatbot") }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["proposal"]["id"].as_i64().expect("id");
+    let web = w.app.sign_in(&w.reviewer).await;
+    let page = web.get(&format!("/proposals/{id}")).await;
+    assert!(page.body.contains("data-tier=\"blocked\""), "{}", page.body);
+    let revision = hidden_value(&page.body, "revision").expect("revision");
+
+    let answer = web
+        .post(
+            &format!("/proposals/{id}/decision"),
+            &[
+                ("decision", "approve"),
+                ("note", "Looks harmless to me."),
+                ("revision", revision.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::CONFLICT, "{}", answer.body);
+    assert!(
+        answer.body.contains("this version is blocked"),
+        "{}",
+        answer.body
+    );
+    assert!(answer.body.contains(">Looks harmless to me.</textarea>"));
+    assert_eq!(w.api(id).await["proposal"]["status"], "in_review");
+
+    let answer = web
+        .post(
+            &format!("/proposals/{id}/decision"),
+            &[
+                ("decision", "request_changes"),
+                ("note", "Use the enterprise tool instead."),
+                ("revision", revision.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let body = w.api(id).await;
+    assert_eq!(body["proposal"]["status"], "changes_requested");
+    assert_eq!(
+        body["reviews"][0]["note"],
+        "Use the enterprise tool instead."
+    );
+}

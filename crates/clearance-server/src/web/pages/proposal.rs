@@ -498,13 +498,9 @@ async fn version(
 ) -> Result<Markup, PageError> {
     let caller = viewer.caller();
     let Json(found) = read::get_version(State(state.clone()), caller, Path((id, number))).await?;
-    let stored = state
-        .store
-        .version(id, number)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("version {number} of proposal {id}")))?;
-    let author = state.store.person(stored.author_id).await?.map_or_else(
-        || format!("person {}", stored.author_id),
+    let shown = &found.version;
+    let author = state.store.person(shown.author_id).await?.map_or_else(
+        || format!("person {}", shown.author_id),
         |person| person.name,
     );
     let evaluation = EvalView::parse(found.evaluation.get());
@@ -516,7 +512,7 @@ async fn version(
             p.breadcrumb { a href={ "/proposals/" (id) } { "← " (proposal.title) } }
             h1 { (proposal.title) " — version " (number) }
             p.meta {
-                "Written by " (author) " on " (when(stored.created_at))
+                "Written by " (author) " on " (when(shown.created_at))
                 @if number == proposal.current_version { " · the current version" }
                 @else { " · the current version is " a href={ "/proposals/" (id) } { (proposal.current_version) } }
                 " · Status of the proposal: " span data-status=(proposal.status.as_str()) { (status_badge(proposal.status)) }
@@ -540,7 +536,7 @@ async fn version(
                 }
             }
             (view::evaluation_sections(&evaluation, &catalogue))
-            (view::answers_section(&stored))
+            (view::answers_section(number, shown.intake.get(), &shown.format, &shown.content_hash, &shown.source))
         }
     };
     Ok(page(&title, Some(&viewer), body))

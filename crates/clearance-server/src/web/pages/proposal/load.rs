@@ -15,12 +15,16 @@ use crate::routes::proposals::visible;
 use crate::state::Shared;
 use crate::web::layout::PageError;
 
-/// How far an audit entry's time may stray from the order of the log (entries are numbered when
-/// they are committed; their time is taken when the request started).
-const CLOCK_SLACK_MS: Millis = 10 * 60 * 1000;
+/// How many entries around the time window are read too: an entry is numbered when it is
+/// committed but stamped when its request started, so a few entries may be out of time order
+/// (a write that waited for the lock while a batch of submissions committed).
+const MARGIN: i64 = 64;
+
+/// The bisection on time stops when this few entries are left (they are read anyway).
+const COARSE: i64 = 32;
 
 /// Entries read per round when scanning the log for a proposal's entries.
-const SCAN_CHUNK: i64 = 500;
+const SCAN_CHUNK: i64 = 128;
 
 /// Everything the proposal page shows.
 pub(crate) struct Loaded {
@@ -99,8 +103,8 @@ pub(crate) async fn load(state: &Shared, caller: &Caller, id: i64) -> Result<Loa
         store,
         &format!("proposal/{id}"),
         i64::try_from(size).unwrap_or(i64::MAX),
-        proposal.created_at - CLOCK_SLACK_MS,
-        last + CLOCK_SLACK_MS,
+        proposal.created_at,
+        last,
     )
     .await?;
 
@@ -140,11 +144,11 @@ pub(crate) async fn load(state: &Shared, caller: &Caller, id: i64) -> Result<Loa
     })
 }
 
-/// The first index in `0..size` whose entry is at `at` or later (the log is in time order up to
-/// the slack the callers allow for).
-async fn first_at_or_after(store: &Store, size: i64, at: Millis) -> Result<i64, StoreError> {
+/// About the first index in `0..size` whose entry is at `at` or later: the log is in time
+/// order but for a few entries, so the answer may be up to [`COARSE`] entries early.
+async fn about_first_at(store: &Store, size: i64, at: Millis) -> Result<i64, StoreError> {
     let (mut low, mut high) = (0_i64, size);
-    while low < high {
+    while high - low > COARSE {
         let middle = low + (high - low) / 2;
         let entry_at = store
             .audit_entry(middle)
@@ -159,8 +163,11 @@ async fn first_at_or_after(store: &Store, size: i64, at: Millis) -> Result<i64, 
     Ok(low)
 }
 
-/// The entries of the log whose subject is `subject`, among those made between `from` and
-/// `until` (found by bisection on time, then read in chunks).
+/// The entries of the log whose subject is `subject`, all made between `from` and `until`
+/// (the first and the last change of the subject): the window is found by bisection on time,
+/// widened by [`MARGIN`] entries on each side, and read in chunks.
+///
+/// (The store has no query by subject; with one, this is a single indexed read.)
 pub(crate) async fn entries_about(
     store: &Store,
     subject: &str,
@@ -169,9 +176,11 @@ pub(crate) async fn entries_about(
     until: Millis,
 ) -> Result<Vec<AuditEntry>, StoreError> {
     let (start, end) = tokio::try_join!(
-        first_at_or_after(store, size, from),
-        first_at_or_after(store, size, until.saturating_add(1)),
+        about_first_at(store, size, from),
+        about_first_at(store, size, until.saturating_add(1)),
     )?;
+    let start = (start - MARGIN).max(0);
+    let end = (end + COARSE + MARGIN).min(size);
     let mut found = Vec::new();
     let mut next = start;
     while next < end {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use clearance_domain::Tier;
-use clearance_store::model::{Capacity, Decision, ProposalVersion, Review, Status};
+use clearance_store::model::{Capacity, Decision, Review, Status};
 use maud::{Markup, html};
 
 use super::evaluation::{Catalogue, EvalView, RecordUseView};
@@ -323,14 +323,20 @@ fn record_row(id: &str, kind: &str, used: &RecordUseView) -> Markup {
 }
 
 /// The answers as a definition list, with the source text in a `<details>`.
-pub(crate) fn answers_section(version: &ProposalVersion) -> Markup {
+pub(crate) fn answers_section(
+    number: i64,
+    intake_json: &str,
+    format: &str,
+    content_hash: &str,
+    source: &str,
+) -> Markup {
     html! {
         section #answers {
-            h2 { "The proposal as declared (version " (version.number) ")" }
-            (intake::answers(&version.intake))
+            h2 { "The proposal as declared (version " (number) ")" }
+            (intake::answers(intake_json))
             details.source {
-                summary { "Source text (" (version.format.to_uppercase()) ", SHA-256 " code.hash { (version.content_hash) } ")" }
-                pre { code { (version.source) } }
+                summary { "Source text (" (format.to_uppercase()) ", SHA-256 " code.hash { (content_hash) } ")" }
+                pre { code { (source) } }
             }
         }
     }
@@ -382,7 +388,9 @@ pub(crate) fn proposal_page(
             }))
             (buttons(viewer, loaded, &allowed))
             (evaluation_sections(&evaluation, catalogue))
-            @if let Some(version) = current { (answers_section(version)) }
+            @if let Some(version) = current {
+                (answers_section(version.number, &version.intake, &version.format, &version.content_hash, &version.source))
+            }
             (decisions(loaded))
             @if allowed.decide { (decision_form(viewer, loaded, typed)) }
             (versions(loaded))
