@@ -137,6 +137,30 @@ impl Store {
         Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
 
+    /// The entries about one subject (such as `proposal/7`), in log order, the first `limit`;
+    /// an index makes this one read however long the log is.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Invalid`] for a negative limit; [`StoreError::Database`] if the database
+    /// fails.
+    pub async fn audit_entries_about(&self, subject: &str, limit: i64) -> Result<Vec<AuditEntry>> {
+        check_window(limit, 0)?;
+        let mut conn = self.pools.read().await?;
+        let rows: Vec<AuditRow> = conn
+            .conn()
+            .sql(concat!(
+                "SELECT ",
+                cols!(audit),
+                " FROM audit_log WHERE subject = $1 ORDER BY idx LIMIT $2"
+            ))
+            .bind(subject)
+            .bind(limit)
+            .fetch_all()
+            .await?;
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
+    }
+
     /// The stored leaf hashes of entries `0..size`, in order (what proofs are computed from;
     /// verifiers recompute the leaves from the entries separately).
     ///

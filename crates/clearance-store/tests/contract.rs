@@ -145,5 +145,6 @@ contract_cases! {
     outbox::notifications_in_transactions,
     audit::audit_log,
     audit::checkpoints,
+    audit::entries_about_one_subject,
     audit::ping_and_backend,
 }

@@ -130,3 +130,53 @@ pub async fn ping_and_backend(store: &Store) {
     let clone = store.clone();
     clone.ping().await.unwrap();
 }
+
+pub async fn entries_about_one_subject(store: &Store) {
+    for (n, subject) in [
+        "proposal/1",
+        "proposal/12",
+        "proposal/1",
+        "person/1",
+        "proposal/1",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        store
+            .record_event(None, "test.event", subject, &format!(r#"{{"n": {n}}}"#), T0)
+            .await
+            .unwrap();
+    }
+    let about: Vec<(i64, String)> = store
+        .audit_entries_about("proposal/1", 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|entry| (entry.index, entry.subject))
+        .collect();
+    // Exactly that subject (not `proposal/12`, which starts the same), in log order.
+    assert_eq!(
+        about,
+        vec![
+            (0, "proposal/1".to_owned()),
+            (2, "proposal/1".to_owned()),
+            (4, "proposal/1".to_owned())
+        ]
+    );
+    assert_eq!(
+        store
+            .audit_entries_about("proposal/1", 2)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        store
+            .audit_entries_about("proposal/99", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_err!(store.audit_entries_about("proposal/1", -1).await, Invalid);
+}
