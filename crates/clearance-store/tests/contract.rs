@@ -20,6 +20,7 @@ mod contract {
     pub mod people;
     pub mod proposals;
     pub mod records;
+    pub mod reports;
     pub mod search;
     pub mod support;
 }
@@ -141,6 +142,7 @@ contract_cases! {
     records::consents,
     records::tools,
     records::rulebooks,
+    reports::production_reports,
     outbox::webhooks_and_deliveries,
     outbox::notifications_in_transactions,
     audit::audit_log,

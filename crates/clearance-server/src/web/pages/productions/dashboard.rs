@@ -23,6 +23,10 @@ use crate::web::session::Viewer;
 /// At most this many weeks are drawn (the most recent ones).
 const MAX_WEEKS: usize = 104;
 
+/// At most this many open blocked items are listed (the longest waiting first); the rest are
+/// one search away.
+const MAX_BLOCKED_ROWS: usize = 50;
+
 /// The median of some durations (None for none).
 pub(super) fn median(values: &mut [Millis]) -> Option<Millis> {
     if values.is_empty() {
@@ -157,10 +161,13 @@ pub(super) async fn dashboard(
         .map(|(name, n)| Bar::new(*name, n))
         .collect();
 
-    let blocked: Vec<&ProductionUse> = uses
+    let mut blocked: Vec<&ProductionUse> = uses
         .iter()
         .filter(|u| u.tier == Some(Tier::Blocked) && open(u))
         .collect();
+    blocked.sort_by_key(|u| (u.updated_at, u.id));
+    let blocked_total = blocked.len();
+    blocked.truncate(MAX_BLOCKED_ROWS);
     let approved = stats
         .counts
         .iter()
@@ -193,7 +200,7 @@ pub(super) async fn dashboard(
                 div.card { div.figure data-figure="declared" { (declared_count) } div { "declared uses (not drafts, not withdrawn)" } }
                 div.card { div.figure data-figure="in_review" { (in_review) } div { "waiting for a decision" } }
                 div.card { div.figure data-figure="approved" { (approved) } div { "approved" } }
-                div.card { div.figure data-figure="blocked_open" { (blocked.len()) } div { "open and blocked" } }
+                div.card { div.figure data-figure="blocked_open" { (blocked_total) } div { "open and blocked" } }
             }
 
             h2 #blocked { "Open blocked items" }
@@ -214,6 +221,12 @@ pub(super) async fn dashboard(
                                 td { (when(proposal.updated_at)) }
                             }
                         }
+                    }
+                }
+                @if blocked_total > blocked.len() {
+                    p {
+                        "Showing the " (blocked.len()) " that waited longest of " (blocked_total) ". "
+                        a href={ "/proposals?production=" (id) "&tier=blocked" } { "Search all blocked proposals of this production" }
                     }
                 }
             }
