@@ -97,7 +97,6 @@ async fn a_producer_declares_a_reviewer_approves_and_the_records_show_it() {
     producer.goto(&format!("{base}/proposals/new")).await;
     answer_moodboard(&producer, production).await;
     panel_shows(&producer, "notify").await;
-    producer.screenshot("new-proposal-notify").await;
     // The output will be final: written approval is needed.
     producer
         .click("input[name='output.final'][value=yes]")
@@ -108,7 +107,7 @@ async fn a_producer_declares_a_reviewer_approves_and_the_records_show_it() {
         panel.to_lowercase().contains("approval"),
         "the panel says it in words: {panel}"
     );
-    producer.screenshot("new-proposal").await;
+    producer.screenshot("live-triage").await;
     producer.click("button[name=action][value=submit]").await;
     producer.wait_for("[data-status=in_review]").await;
     let proposal_path = producer.path().await;
@@ -129,7 +128,6 @@ async fn a_producer_declares_a_reviewer_approves_and_the_records_show_it() {
     let link = format!("a[href='/proposals/{id}']");
     let title = reviewer.find(&link).await.text().await.expect("link text");
     assert!(title.contains("Moodboard for the hospital set"), "{title}");
-    reviewer.screenshot("inbox").await;
     reviewer.click(&link).await;
     reviewer
         .wait_for("#decision-form input[name=decision][value=approve]")
@@ -181,7 +179,6 @@ async fn a_producer_declares_a_reviewer_approves_and_the_records_show_it() {
     producer.wait_for("svg").await;
     let dashboard = producer.text().await;
     assert!(dashboard.contains("Approved"), "{dashboard}");
-    producer.screenshot("dashboard").await;
     producer
         .goto(&format!("{base}/productions/{production}/disclosure"))
         .await;
@@ -195,10 +192,8 @@ async fn a_producer_declares_a_reviewer_approves_and_the_records_show_it() {
         report.contains("Credit the tool in the end titles"),
         "{report}"
     );
-    producer.screenshot("disclosure").await;
     producer.goto(&format!("{base}/proposals")).await;
     producer.wait_for(&link).await;
-    producer.screenshot("proposals").await;
 
     producer.close().await;
     reviewer.close().await;
