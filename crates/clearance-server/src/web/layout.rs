@@ -79,6 +79,26 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
     }
 }
 
+/// A link to `path` with the non-empty `filters` (trimmed) and, past the first, the `page`, so
+/// paging keeps the filters.
+pub fn filtered_link(path: &str, filters: &[(&str, &str)], page: i64) -> String {
+    let mut pairs: Vec<(&str, &str)> = filters
+        .iter()
+        .map(|(name, value)| (*name, value.trim()))
+        .filter(|(_, value)| !value.is_empty())
+        .collect();
+    let number = page.to_string();
+    if page > 1 {
+        pairs.push(("page", &number));
+    }
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
 /// The hidden field every form of a session carries.
 pub fn csrf_field(viewer: &Viewer) -> Markup {
     html! { input type="hidden" name="csrf" value=(viewer.csrf); }

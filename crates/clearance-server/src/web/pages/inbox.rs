@@ -18,7 +18,7 @@ use super::proposals::{
 use crate::error::ApiError;
 use crate::routes::proposals::read::{SearchQuery, search_proposals};
 use crate::state::Shared;
-use crate::web::layout::{PageError, page, status_badge, when};
+use crate::web::layout::{PageError, filtered_link, page, status_badge, when};
 use crate::web::session::Viewer;
 
 /// A day in milliseconds.
@@ -53,26 +53,16 @@ impl Filters {
     }
 
     fn link(&self, page: i64) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
-        for (name, value) in [
-            ("tier", &self.tier),
-            ("production", &self.production),
-            ("age", &self.age),
-            ("vendor", &self.vendor),
-        ] {
-            if !value.trim().is_empty() {
-                pairs.push((name, value.trim().to_owned()));
-            }
-        }
-        if page > 1 {
-            pairs.push(("page", page.to_string()));
-        }
-        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        if query.is_empty() {
-            "/inbox".to_owned()
-        } else {
-            format!("/inbox?{query}")
-        }
+        filtered_link(
+            "/inbox",
+            &[
+                ("tier", &self.tier),
+                ("production", &self.production),
+                ("age", &self.age),
+                ("vendor", &self.vendor),
+            ],
+            page,
+        )
     }
 }
 

@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::routes::proposals::read::{SearchQuery, search_proposals};
 use crate::state::Shared;
-use crate::web::layout::{PageError, page, status_badge, status_words, tier_badge, when};
+use crate::web::layout::{
+    PageError, filtered_link, page, status_badge, status_words, tier_badge, when,
+};
 use crate::web::session::Viewer;
 
 /// Rows on one page of a list.
@@ -59,28 +61,18 @@ impl Filters {
 
     /// The query string of these filters on page `page`.
     fn link(&self, page: i64) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
-        for (name, value) in [
-            ("q", &self.q),
-            ("tier", &self.tier),
-            ("status", &self.status),
-            ("production", &self.production),
-            ("vendor", &self.vendor),
-            ("tool", &self.tool),
-        ] {
-            if !value.trim().is_empty() {
-                pairs.push((name, value.trim().to_owned()));
-            }
-        }
-        if page > 1 {
-            pairs.push(("page", page.to_string()));
-        }
-        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        if query.is_empty() {
-            "/proposals".to_owned()
-        } else {
-            format!("/proposals?{query}")
-        }
+        filtered_link(
+            "/proposals",
+            &[
+                ("q", &self.q),
+                ("tier", &self.tier),
+                ("status", &self.status),
+                ("production", &self.production),
+                ("vendor", &self.vendor),
+                ("tool", &self.tool),
+            ],
+            page,
+        )
     }
 }
 

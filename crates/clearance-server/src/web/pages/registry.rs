@@ -191,3 +191,41 @@ fn referencing(proposals: &[Proposal]) -> Markup {
         }
     }
 }
+
+/// Each record with the proposals that rely on it, looked up concurrently through the API's
+/// own detail handler (`lookup` gives `None` when the viewer may not see that detail: no
+/// references are shown then). `what` names the records in an error.
+async fn referenced_by<R, F, Fut>(
+    records: Vec<R>,
+    lookup: F,
+    what: &str,
+) -> Result<Vec<(R, Vec<Proposal>)>, crate::web::layout::PageError>
+where
+    F: Fn(&R) -> Fut,
+    Fut: std::future::Future<Output = Option<Vec<Proposal>>> + Send + 'static,
+{
+    let mut lookups = tokio::task::JoinSet::new();
+    for (index, record) in records.iter().enumerate() {
+        let found = lookup(record);
+        lookups.spawn(async move { (index, found.await) });
+    }
+    let mut proposals: HashMap<usize, Vec<Proposal>> = HashMap::new();
+    while let Some(done) = lookups.join_next().await {
+        let (index, found) = done.map_err(|error| {
+            crate::web::layout::PageError::Api(crate::error::ApiError::Internal(anyhow::anyhow!(
+                "a {what} lookup failed: {error}"
+            )))
+        })?;
+        if let Some(found) = found {
+            proposals.insert(index, found);
+        }
+    }
+    Ok(records
+        .into_iter()
+        .enumerate()
+        .map(|(index, record)| {
+            let refs = proposals.remove(&index).unwrap_or_default();
+            (record, refs)
+        })
+        .collect())
+}

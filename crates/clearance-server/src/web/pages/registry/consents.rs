@@ -73,30 +73,20 @@ async fn with_references(
     let consents = list_consents(State(state.clone()), viewer.caller())
         .await?
         .0;
-    let mut lookups = tokio::task::JoinSet::new();
-    for (index, consent) in consents.iter().enumerate() {
-        let (state, caller, id) = (state.clone(), viewer.caller(), consent.id.clone());
-        lookups.spawn(async move { (index, get_consent(State(state), caller, Ids(id)).await) });
-    }
-    let mut proposals: HashMap<usize, Vec<Proposal>> = HashMap::new();
-    while let Some(done) = lookups.join_next().await {
-        let (index, detail) = done.map_err(|error| {
-            PageError::Api(ApiError::Internal(anyhow::anyhow!(
-                "a consent lookup failed: {error}"
-            )))
-        })?;
-        if let Ok(detail) = detail {
-            proposals.insert(index, detail.0.proposals);
-        }
-    }
-    Ok(consents
-        .into_iter()
-        .enumerate()
-        .map(|(index, consent)| {
-            let refs = proposals.remove(&index).unwrap_or_default();
-            (consent, refs)
-        })
-        .collect())
+    super::referenced_by(
+        consents,
+        |consent: &ConsentRecord| {
+            let (state, caller, id) = (state.clone(), viewer.caller(), consent.id.clone());
+            async move {
+                get_consent(State(state), caller, Ids(id))
+                    .await
+                    .ok()
+                    .map(|detail| detail.0.proposals)
+            }
+        },
+        "consent",
+    )
+    .await
 }
 
 async fn render(

@@ -2,8 +2,6 @@
 //! viewer may see), and for admins a form to register one and a form per tool to change its
 //! terms.
 
-use std::collections::HashMap;
-
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -50,30 +48,20 @@ async fn with_references(
     viewer: &Viewer,
 ) -> Result<Vec<(ToolRecord, Vec<Proposal>)>, PageError> {
     let tools = list_tools(State(state.clone()), viewer.caller()).await?.0;
-    let mut lookups = tokio::task::JoinSet::new();
-    for (index, tool) in tools.iter().enumerate() {
-        let (state, caller, id) = (state.clone(), viewer.caller(), tool.id.clone());
-        lookups.spawn(async move { (index, get_tool(State(state), caller, Ids(id)).await) });
-    }
-    let mut proposals: HashMap<usize, Vec<Proposal>> = HashMap::new();
-    while let Some(done) = lookups.join_next().await {
-        let (index, detail) = done.map_err(|error| {
-            PageError::Api(ApiError::Internal(anyhow::anyhow!(
-                "a tool lookup failed: {error}"
-            )))
-        })?;
-        if let Ok(detail) = detail {
-            proposals.insert(index, detail.0.proposals);
-        }
-    }
-    Ok(tools
-        .into_iter()
-        .enumerate()
-        .map(|(index, tool)| {
-            let refs = proposals.remove(&index).unwrap_or_default();
-            (tool, refs)
-        })
-        .collect())
+    super::referenced_by(
+        tools,
+        |tool: &ToolRecord| {
+            let (state, caller, id) = (state.clone(), viewer.caller(), tool.id.clone());
+            async move {
+                get_tool(State(state), caller, Ids(id))
+                    .await
+                    .ok()
+                    .map(|detail| detail.0.proposals)
+            }
+        },
+        "tool",
+    )
+    .await
 }
 
 /// A tool's current terms as form fields.
