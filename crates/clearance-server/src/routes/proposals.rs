@@ -276,7 +276,7 @@ impl ProductionContext {
 }
 
 /// The people among `members` in one capacity whose role matches it.
-pub fn in_capacity(members: &[Member], capacity: Capacity) -> Vec<i64> {
+fn in_capacity(members: &[Member], capacity: Capacity) -> Vec<i64> {
     members
         .iter()
         .filter(|member| {

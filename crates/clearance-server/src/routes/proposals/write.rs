@@ -16,8 +16,8 @@ use utoipa_axum::routes;
 
 use super::{
     ProductionContext, ProposalOnly, ProposalWithVersion, after_write, check_revision,
-    idempotency_key, in_capacity, intake_source, json_body, members_in, notification, payload,
-    require_partner, visible,
+    idempotency_key, intake_source, json_body, members_in, notification, payload, require_partner,
+    visible,
 };
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -226,6 +226,7 @@ pub async fn create_proposal(
     // One round of reads for the caller's access, the production and the people to notify.
     let (access, context) = ProductionContext::load(&state, &caller, request.production_id).await?;
     require_partner(access)?;
+    let reviewers = context.ids(Capacity::Reviewer);
     let production = context.production;
     let source = intake_source(&request.intake)?;
     let action = if request.submit {
@@ -237,7 +238,7 @@ pub async fn create_proposal(
         &state,
         &caller,
         &production,
-        &in_capacity(&context.members, Capacity::Reviewer),
+        &reviewers,
         source,
         request.submit,
         action,
