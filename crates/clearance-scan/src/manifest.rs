@@ -39,6 +39,10 @@ pub(crate) fn read(context: &Arc<Context>, path: &Path, max_manifest_bytes: u64)
     match result {
         Err(_) => Outcome::Unreadable("the C2PA reader failed on this file".to_owned()),
         Ok(Err(c2pa::Error::JumbfNotFound)) => Outcome::NoManifest,
+        Ok(Err(c2pa::Error::IoError(e))) => Outcome::Unreadable(format!("cannot read: {e}")),
+        Ok(Err(c2pa::Error::UnsupportedType)) => {
+            Outcome::Unreadable("not a media format the C2PA reader knows".to_owned())
+        }
         Ok(Err(e)) => Outcome::Unreadable(format!("C2PA: {e}")),
         Ok(Ok(reader)) => match summarise(&reader) {
             Some(summary) => Outcome::Manifest(Box::new(summary)),

@@ -252,7 +252,10 @@ fn truncated_and_corrupted_files_are_unreadable() {
     for path in cases {
         let p = untrusted().read(&path);
         match &p.verdict {
-            Verdict::Unreadable { reason } => assert!(!reason.is_empty()),
+            Verdict::Unreadable { reason } => {
+                eprintln!("{}: {reason}", path.display());
+                assert!(!reason.is_empty());
+            }
             other => panic!("{}: expected unreadable, got {other:?}", path.display()),
         }
     }
@@ -263,9 +266,36 @@ fn json_shape() {
     let dir = tempfile::tempdir().unwrap();
     let path = fixtures::plain_image(dir.path(), "shape.png");
     let value = serde_json::to_value(untrusted().read(&path)).unwrap();
+    assert!(value.get("manifest").is_none());
     assert_eq!(value["verdict"], "no_ai_signal");
     let missing = serde_json::to_value(untrusted().read(&dir.path().join("nope.png"))).unwrap();
     assert_eq!(missing["verdict"], "unreadable");
     assert!(missing["reason"].is_string());
     assert!(value["path"].as_str().unwrap().ends_with("shape.png"));
+}
+
+/// Every prefix length (in steps) and a spread of single-byte corruptions of signed files
+/// of each format: the read always returns a verdict, never panics.
+#[test]
+fn cut_and_corrupted_signed_files_never_panic() {
+    let pki = Pki::new();
+    let dir = tempfile::tempdir().unwrap();
+    let scanner = trusting(&pki);
+    for name in ["m.jpg", "m.png", "m.wav", "m.mp4"] {
+        let path = fixtures::ai_generated(&pki, dir.path(), name);
+        let original = std::fs::read(&path).unwrap();
+        let step = (original.len() / 40).max(1);
+        for len in (0..original.len()).step_by(step) {
+            std::fs::write(&path, &original[..len]).unwrap();
+            let p = scanner.read(&path);
+            assert_ne!(p.verdict, Verdict::NoAiSignal, "{name} cut at {len}: {p:?}");
+        }
+        for at in (0..original.len()).step_by(step) {
+            let mut bytes = original.clone();
+            bytes[at] ^= 0xA5;
+            std::fs::write(&path, &bytes).unwrap();
+            let p = scanner.read(&path);
+            assert!(!p.verdict.name().is_empty());
+        }
+    }
 }
