@@ -6,65 +6,60 @@
 //! or ends in `.digitalSourceType` (vendor fields such as `com.adobe.digitalSourceType`) is
 //! collected, as text, attribute or `rdf:resource`. Other formats give no XMP signal.
 //!
-//! Reading the image's container also checks it: a JPEG or PNG that is cut short is
-//! reported as unreadable.
+//! Only headers are read (the JPEG segments before the image data, the PNG chunk headers),
+//! so a large image is never loaded; a JPEG or PNG whose structure is cut short is reported
+//! as unreadable.
 
-use std::io::Read;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use img_parts::Bytes;
-use img_parts::jpeg::Jpeg;
-use img_parts::png::Png;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 
-/// Images larger than this are not loaded to look for XMP.
-const MAX_IMAGE_BYTES: u64 = 512 * 1024 * 1024;
-/// XMP packets larger than this are ignored.
-const MAX_XMP_BYTES: usize = 4 * 1024 * 1024;
+/// XMP packets larger than this are skipped.
+const MAX_XMP_BYTES: u32 = 4 * 1024 * 1024;
 
 const JPEG_XMP_PREFIX: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
 const PNG_XMP_KEYWORD: &[u8] = b"XML:com.adobe.xmp";
 const JPEG_APP1: u8 = 0xE1;
 const JPEG_SOS: u8 = 0xDA;
+const JPEG_EOI: u8 = 0xD9;
 
 /// The digital source types in the file's XMP (empty when there is none), or why the file
-/// could not be read.
+/// could not be read. Only the headers are read: the JPEG segments before the image data,
+/// the PNG chunk headers (chunk bodies other than `iTXt` are skipped over).
 pub(crate) fn source_types(path: &Path) -> Result<Vec<String>, String> {
-    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
-    let mut magic = [0u8; 8];
-    let n = read_up_to(&mut file, &mut magic).map_err(|e| format!("cannot read: {e}"))?;
-    let magic = magic.get(..n).unwrap_or_default();
-    let is_jpeg = magic.starts_with(&[0xFF, 0xD8, 0xFF]);
-    let is_png = magic.starts_with(b"\x89PNG\r\n\x1a\n");
-    if !is_jpeg && !is_png {
-        return Ok(Vec::new());
-    }
+    let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
     let len = file
         .metadata()
         .map_err(|e| format!("cannot read: {e}"))?
         .len();
-    if len > MAX_IMAGE_BYTES {
-        return Err(format!(
-            "image of {len} bytes is over the {MAX_IMAGE_BYTES}-byte limit for reading XMP"
-        ));
-    }
-    let data = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    let packets = if is_jpeg {
-        jpeg_packets(data)?
+    let mut reader = BufReader::new(file);
+    let mut magic = [0u8; 8];
+    let n = read_up_to(&mut reader, &mut magic).map_err(|e| format!("cannot read: {e}"))?;
+    let packets = if magic
+        .get(..n)
+        .is_some_and(|m| m.starts_with(&[0xFF, 0xD8, 0xFF]))
+    {
+        reader
+            .seek(SeekFrom::Start(2))
+            .map_err(|e| format!("cannot read: {e}"))?;
+        jpeg_packets(&mut reader)?
+    } else if n == magic.len() && &magic == PNG_SIGNATURE {
+        png_packets(&mut reader, len)?
     } else {
-        png_packets(data)?
+        return Ok(Vec::new());
     };
     let mut types = Vec::new();
     for packet in packets {
-        if packet.len() <= MAX_XMP_BYTES {
-            collect_source_types(&packet, &mut types);
-        }
+        collect_source_types(&packet, &mut types);
     }
     Ok(types)
 }
 
-fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+fn read_up_to(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         let Some(rest) = buf.get_mut(filled..) else {
@@ -78,35 +73,90 @@ fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize
     Ok(filled)
 }
 
-fn jpeg_packets(data: Vec<u8>) -> Result<Vec<Bytes>, String> {
-    let has_eoi = data.windows(2).any(|w| w == [0xFF, 0xD9]);
-    let jpeg = Jpeg::from_bytes(Bytes::from(data)).map_err(|e| format!("malformed JPEG: {e}"))?;
-    if !jpeg.segments().iter().any(|s| s.marker() == JPEG_SOS) || !has_eoi {
-        return Err("truncated JPEG: no image data or no end-of-image marker".to_owned());
-    }
-    Ok(jpeg
-        .segments_by_marker(JPEG_APP1)
-        .filter_map(|s| {
-            s.contents()
-                .strip_prefix(JPEG_XMP_PREFIX)
-                .map(Bytes::copy_from_slice)
-        })
-        .collect())
+fn truncated(what: &str) -> impl Fn(std::io::Error) -> String + '_ {
+    move |e| format!("truncated or malformed {what}: {e}")
 }
 
-fn png_packets(data: Vec<u8>) -> Result<Vec<Bytes>, String> {
-    let png = Png::from_bytes(Bytes::from(data)).map_err(|e| format!("malformed PNG: {e}"))?;
-    if png.chunk_by_type(*b"IEND").is_none() {
-        return Err("truncated PNG: no IEND chunk".to_owned());
+fn read_u8(r: &mut impl Read) -> std::io::Result<u8> {
+    let mut b = [0u8; 1];
+    r.read_exact(&mut b)?;
+    let [byte] = b;
+    Ok(byte)
+}
+
+/// XMP packets of the APP1 segments before the first scan (SOS).
+fn jpeg_packets(r: &mut BufReader<File>) -> Result<Vec<Vec<u8>>, String> {
+    let err = truncated("JPEG");
+    let mut packets = Vec::new();
+    loop {
+        if read_u8(r).map_err(&err)? != 0xFF {
+            return Err("malformed JPEG: expected a marker".to_owned());
+        }
+        let mut marker = read_u8(r).map_err(&err)?;
+        while marker == 0xFF {
+            marker = read_u8(r).map_err(&err)?;
+        }
+        if marker == JPEG_SOS || marker == JPEG_EOI {
+            return Ok(packets);
+        }
+        if marker == 0x01 || (0xD0..=0xD8).contains(&marker) {
+            continue;
+        }
+        let mut size = [0u8; 2];
+        r.read_exact(&mut size).map_err(&err)?;
+        let size = u16::from_be_bytes(size);
+        let body = size
+            .checked_sub(2)
+            .ok_or_else(|| "malformed JPEG: segment length under 2".to_owned())?;
+        if marker == JPEG_APP1 {
+            let mut contents = vec![0u8; usize::from(body)];
+            r.read_exact(&mut contents).map_err(&err)?;
+            if let Some(xmp) = contents.strip_prefix(JPEG_XMP_PREFIX) {
+                packets.push(xmp.to_vec());
+            }
+        } else {
+            r.seek_relative(i64::from(body)).map_err(&err)?;
+        }
     }
-    Ok(png
-        .chunks_by_type(*b"iTXt")
-        .filter_map(|c| itxt_xmp(c.contents()))
-        .collect())
+}
+
+/// XMP packets of the uncompressed `iTXt` chunks; the file must end its chunks with IEND.
+fn png_packets(r: &mut BufReader<File>, file_len: u64) -> Result<Vec<Vec<u8>>, String> {
+    let err = truncated("PNG");
+    let mut packets = Vec::new();
+    let mut pos: u64 = 8;
+    loop {
+        let mut header = [0u8; 8];
+        r.read_exact(&mut header).map_err(&err)?;
+        let [l0, l1, l2, l3, k0, k1, k2, k3] = header;
+        let size = u32::from_be_bytes([l0, l1, l2, l3]);
+        let kind = [k0, k1, k2, k3];
+        let end = pos + 8 + u64::from(size) + 4;
+        if end > file_len {
+            return Err(format!(
+                "truncated PNG: chunk {} runs past the end of the file",
+                String::from_utf8_lossy(&kind)
+            ));
+        }
+        if &kind == b"IEND" {
+            return Ok(packets);
+        }
+        if &kind == b"iTXt" && size <= MAX_XMP_BYTES {
+            let mut contents = vec![0u8; usize::try_from(size).unwrap_or(0)];
+            r.read_exact(&mut contents).map_err(&err)?;
+            r.seek_relative(4).map_err(&err)?;
+            if let Some(xmp) = itxt_xmp(&contents) {
+                packets.push(xmp.to_vec());
+            }
+        } else {
+            r.seek_relative(i64::from(size) + 4).map_err(&err)?;
+        }
+        pos = end;
+    }
 }
 
 /// The text of an uncompressed `iTXt` chunk whose keyword is `XML:com.adobe.xmp`.
-fn itxt_xmp(contents: &Bytes) -> Option<Bytes> {
+fn itxt_xmp(contents: &[u8]) -> Option<&[u8]> {
     let mut parts = contents.splitn(2, |b| *b == 0);
     let keyword = parts.next()?;
     let rest = parts.next()?;
@@ -121,7 +171,7 @@ fn itxt_xmp(contents: &Bytes) -> Option<Bytes> {
     let mut fields = rest.splitn(3, |b| *b == 0);
     let _language = fields.next()?;
     let _translated = fields.next()?;
-    fields.next().map(Bytes::copy_from_slice)
+    fields.next()
 }
 
 fn is_source_type_name(qualified: &[u8]) -> bool {
@@ -212,6 +262,49 @@ mod tests {
                 "digitalCapture"
             ]
         );
+    }
+
+    fn file_with(bytes: &[u8]) -> tempfile::NamedTempFile {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), bytes).unwrap();
+        file
+    }
+
+    #[test]
+    fn headers_only_and_cut_structures() {
+        let xmp = b"<x><Iptc4xmpExt:DigitalSourceType>trainedAlgorithmicMedia</Iptc4xmpExt:DigitalSourceType></x>";
+        let mut app1 = JPEG_XMP_PREFIX.to_vec();
+        app1.extend_from_slice(xmp);
+        let size = u16::try_from(app1.len() + 2).unwrap().to_be_bytes();
+        let mut jpeg = vec![0xFF, 0xD8, 0xFF, JPEG_APP1, size[0], size[1]];
+        jpeg.extend_from_slice(&app1);
+        jpeg.extend_from_slice(&[0xFF, JPEG_SOS, 0, 2]);
+        // The image data after SOS is never read: garbage there does not matter.
+        jpeg.extend_from_slice(&[0x12; 64]);
+        let found = source_types(file_with(&jpeg).path()).unwrap();
+        assert_eq!(found, ["trainedAlgorithmicMedia"]);
+        let cut = source_types(file_with(&jpeg[..20]).path()).unwrap_err();
+        assert!(cut.contains("JPEG"), "{cut}");
+
+        let mut png = PNG_SIGNATURE.to_vec();
+        let mut itxt = PNG_XMP_KEYWORD.to_vec();
+        itxt.extend_from_slice(&[0, 0, 0, 0, 0]);
+        itxt.extend_from_slice(xmp);
+        for (kind, body) in [(b"iTXt", itxt.as_slice()), (b"IEND", &[][..])] {
+            png.extend_from_slice(&u32::try_from(body.len()).unwrap().to_be_bytes());
+            png.extend_from_slice(kind);
+            png.extend_from_slice(body);
+            png.extend_from_slice(&[0; 4]);
+        }
+        let found = source_types(file_with(&png).path()).unwrap();
+        assert_eq!(found, ["trainedAlgorithmicMedia"]);
+        let cut = source_types(file_with(&png[..png.len() - 6]).path()).unwrap_err();
+        assert!(cut.contains("truncated"), "{cut}");
+        let cut = source_types(file_with(&png[..40]).path()).unwrap_err();
+        assert!(cut.contains("runs past the end"), "{cut}");
+
+        let other = source_types(file_with(b"RIFF....WAVE").path()).unwrap();
+        assert!(other.is_empty());
     }
 
     #[test]
