@@ -118,7 +118,50 @@ fn words(values: &[u32]) -> Vec<u8> {
 /// A hand-built MP4 of about 2 KB: ftyp, moov with one 16-bit mono PCM track of 800
 /// samples, mdat.
 fn tiny_mp4() -> Vec<u8> {
-    const SAMPLES: u32 = 800;
+    let mut mp4 = pcm_mp4_head(800);
+    mp4.extend((0..800).flat_map(|i: i16| ((i % 100) * 300).to_le_bytes()));
+    mp4
+}
+
+/// A large AI-generated MP4 or WAV (sparse zeros), signed, for measuring memory use.
+pub fn big_ai_generated(pki: &Pki, dir: &Path, name: &str, bytes: u32) -> PathBuf {
+    use std::io::{Seek, SeekFrom, Write};
+    let source = dir.join(format!("source-{name}"));
+    let mut file = std::fs::File::create(&source).expect("create");
+    if name.ends_with(".mp4") {
+        file.write_all(&pcm_mp4_head(bytes / 2)).expect("write");
+    } else {
+        let mut head = b"RIFF".to_vec();
+        head.extend_from_slice(&(36 + bytes).to_le_bytes());
+        head.extend_from_slice(b"WAVEfmt ");
+        head.extend_from_slice(&16u32.to_le_bytes());
+        head.extend_from_slice(&[1, 0, 1, 0]);
+        head.extend_from_slice(&8000u32.to_le_bytes());
+        head.extend_from_slice(&16000u32.to_le_bytes());
+        head.extend_from_slice(&[2, 0, 16, 0]);
+        head.extend_from_slice(b"data");
+        head.extend_from_slice(&bytes.to_le_bytes());
+        file.write_all(&head).expect("write");
+    }
+    file.seek(SeekFrom::Current(i64::from(bytes) - 1))
+        .expect("seek");
+    file.write_all(&[0]).expect("write");
+    drop(file);
+    let dest = dir.join(name);
+    let actions = serde_json::json!([{
+        "action": "c2pa.created",
+        "digitalSourceType": format!("{IPTC}trainedAlgorithmicMedia"),
+    }]);
+    builder(name, actions)
+        .sign_file(pki.signer().as_ref(), &source, &dest)
+        .expect("sign");
+    std::fs::remove_file(&source).expect("remove source");
+    dest
+}
+
+/// ftyp, moov and the mdat box header of an MP4 with one 16-bit mono PCM track of
+/// `samples` samples; the samples follow.
+fn pcm_mp4_head(samples: u32) -> Vec<u8> {
     let ftyp = mp4_box(b"ftyp", b"isom\0\0\x02\0isomiso2mp41");
     let moov = |chunk_offset: u32| {
         let matrix = [0x1_0000, 0, 0, 0, 0x1_0000, 0, 0, 0, 0x4000_0000];
@@ -132,7 +175,7 @@ fn tiny_mp4() -> Vec<u8> {
         tkhd.extend_from_slice(&[0, 0, 0, 0, 0x01, 0x00, 0, 0]);
         tkhd.extend(words(&matrix));
         tkhd.extend(words(&[0, 0]));
-        let mut mdhd = words(&[0, 0, 8000, SAMPLES]);
+        let mut mdhd = words(&[0, 0, 8000, samples]);
         mdhd.extend_from_slice(&[0x55, 0xC4, 0, 0]);
         let mut hdlr = words(&[0]);
         hdlr.extend_from_slice(b"soun");
@@ -147,9 +190,9 @@ fn tiny_mp4() -> Vec<u8> {
         stsd.extend(mp4_box(b"sowt", &entry));
         let stbl = [
             full_box(b"stsd", 0, &stsd),
-            full_box(b"stts", 0, &words(&[1, SAMPLES, 1])),
-            full_box(b"stsc", 0, &words(&[1, 1, SAMPLES, 1])),
-            full_box(b"stsz", 0, &words(&[2, SAMPLES])),
+            full_box(b"stts", 0, &words(&[1, samples, 1])),
+            full_box(b"stsc", 0, &words(&[1, 1, samples, 1])),
+            full_box(b"stsz", 0, &words(&[2, samples])),
             full_box(b"stco", 0, &words(&[1, chunk_offset])),
         ]
         .concat();
@@ -176,11 +219,12 @@ fn tiny_mp4() -> Vec<u8> {
             &[full_box(b"mvhd", 0, &mvhd), mp4_box(b"trak", &trak)].concat(),
         )
     };
+    let data_len = samples * 2;
     let offset = u32::try_from(ftyp.len() + moov(0).len() + 8).expect("offset");
-    let samples: Vec<u8> = (0..SAMPLES)
-        .flat_map(|i| (((i % 100) * 300) as i16).to_le_bytes())
-        .collect();
-    [ftyp, moov(offset), mp4_box(b"mdat", &samples)].concat()
+    let mut head = [ftyp, moov(offset)].concat();
+    head.extend_from_slice(&(data_len + 8).to_be_bytes());
+    head.extend_from_slice(b"mdat");
+    head
 }
 
 fn definition(title: &str, actions: &serde_json::Value) -> String {
