@@ -63,6 +63,26 @@ fn ai_generated_jpeg_and_png_trusted_only_with_the_anchor() {
 }
 
 #[test]
+fn another_root_does_not_make_it_trusted() {
+    let pki = Pki::new();
+    let other = Pki::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixtures::ai_generated(&pki, dir.path(), "elsewhere.jpg");
+    let p = trusting(&other).read(&path);
+    assert_eq!(p.verdict, Verdict::AiGenerated);
+    assert_eq!(validation(&p), &Validation::ValidUntrusted, "{p:?}");
+}
+
+#[test]
+fn unusable_trust_anchors_are_refused() {
+    let refused = Scanner::new(&ScanOptions {
+        trust_anchors_pem: Some("not a certificate".to_owned()),
+        ..ScanOptions::default()
+    });
+    assert!(refused.is_err());
+}
+
+#[test]
 fn ai_generated_wav() {
     let pki = Pki::new();
     let dir = tempfile::tempdir().unwrap();
