@@ -14,6 +14,7 @@
 //! read never panics (a panic inside the C2PA reader is caught and reported as unreadable).
 
 mod manifest;
+mod preflight;
 pub mod verdict;
 mod xmp;
 

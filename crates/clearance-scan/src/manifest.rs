@@ -33,6 +33,13 @@ pub(crate) fn read(context: &Arc<Context>, path: &Path, max_manifest_bytes: u64)
             meta.len()
         ));
     }
+    if let Some(size) = crate::preflight::embedded_manifest_size(path)
+        && size > max_manifest_bytes
+    {
+        return Outcome::Unreadable(format!(
+            "embedded manifest store of {size} bytes is over the cap of {max_manifest_bytes}"
+        ));
+    }
     let result = catch_unwind(AssertUnwindSafe(|| {
         Reader::from_shared_context(context).with_file(path)
     }));

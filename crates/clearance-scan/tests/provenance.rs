@@ -201,6 +201,56 @@ fn oversized_sidecar_is_unreadable() {
 }
 
 #[test]
+fn oversized_embedded_stores_are_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let scanner = Scanner::new(&ScanOptions {
+        max_manifest_mb: 1,
+        ..ScanOptions::default()
+    })
+    .unwrap();
+    let big = vec![0u8; 2 * 1024 * 1024];
+    let size = u32::try_from(big.len()).unwrap();
+
+    let png = fixtures::plain_image(dir.path(), "big-store.png");
+    let mut bytes = std::fs::read(&png).unwrap();
+    let mut chunk = size.to_be_bytes().to_vec();
+    chunk.extend_from_slice(b"caBX");
+    chunk.extend_from_slice(&big);
+    chunk.extend_from_slice(&[0; 4]);
+    bytes.splice(33..33, chunk);
+    std::fs::write(&png, bytes).unwrap();
+
+    let mp4 = fixtures::plain_image(dir.path(), "big-store.mp4");
+    let mut bytes = std::fs::read(&mp4).unwrap();
+    bytes.extend_from_slice(&(size + 24).to_be_bytes());
+    bytes.extend_from_slice(b"uuid");
+    bytes.extend_from_slice(&[
+        0xD8, 0xFE, 0xC3, 0xD6, 0x1B, 0x0E, 0x48, 0x3C, 0x92, 0x97, 0x58, 0x28, 0x87, 0x7E, 0xC4,
+        0x81,
+    ]);
+    bytes.extend_from_slice(&big);
+    std::fs::write(&mp4, bytes).unwrap();
+
+    let wav = fixtures::plain_image(dir.path(), "big-store.wav");
+    let mut bytes = std::fs::read(&wav).unwrap();
+    bytes.extend_from_slice(b"C2PA");
+    bytes.extend_from_slice(&size.to_le_bytes());
+    bytes.extend_from_slice(&big);
+    let riff_len = u32::try_from(bytes.len() - 8).unwrap();
+    bytes.splice(4..8, riff_len.to_le_bytes());
+    std::fs::write(&wav, bytes).unwrap();
+
+    for path in [png, mp4, wav] {
+        let p = scanner.read(&path);
+        assert!(
+            matches!(&p.verdict, Verdict::Unreadable { reason } if reason.contains("embedded manifest store")),
+            "{}: {p:?}",
+            path.display()
+        );
+    }
+}
+
+#[test]
 fn xmp_only_files() {
     let dir = tempfile::tempdir().unwrap();
     let generated = fixtures::xmp_packet(
