@@ -12,6 +12,16 @@
 //!
 //! A malformed, truncated or hostile file gives [`Verdict::Unreadable`] with a reason; the
 //! read never panics (a panic inside the C2PA reader is caught and reported as unreadable).
+//!
+//! Manifest stores are capped ([`ScanOptions::max_manifest_mb`]): a `.c2pa` sidecar and an
+//! embedded BMFF/RIFF/PNG store are checked from their sizes before the SDK reads them, and
+//! Brotli-compressed stores through the SDK's own decompression limit.
+//!
+//! Known limit (c2pa 0.90.22): validating a file's hash reads it in buffers of up to
+//! 256 MiB (a constant in the SDK, `MAX_HASH_BUF`), two at a time, so the peak memory of a
+//! read grows with the file up to about 550–580 MB (measured on signed 1 GiB MP4 and WAV files
+//! with the ignored `big_signed_files` test and the `provenance` example; 64 MiB files: 90 MB,
+//! 256 MiB files: 280 MB). Unsigned files of any size stay near 16 MB.
 
 mod manifest;
 mod preflight;
