@@ -23,13 +23,19 @@
 //! with the ignored `big_signed_files` test and the `provenance` example; 64 MiB files: 90 MB,
 //! 256 MiB files: 280 MB). Unsigned files of any size stay near 16 MB.
 
+pub mod coverage;
+pub mod cuesheet;
 mod manifest;
 mod preflight;
+pub mod report;
 pub mod verdict;
+pub mod walk;
 mod xmp;
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use serde::Serialize;
 
@@ -107,6 +113,8 @@ pub enum Basis {
     C2pa,
     /// The XMP packet.
     Xmp,
+    /// A row of the AI cue sheet (the file itself carries no signal).
+    CueSheet,
     /// No metadata was found (or the file could not be read).
     None,
 }
@@ -200,7 +208,13 @@ impl Scanner {
         }
         let context = c2pa::Context::new()
             .with_settings(settings)
-            .map_err(|e| ScanError::Settings(e.to_string()))?;
+            .map_err(|e| ScanError::Settings(e.to_string()))?
+            // The SDK asks this between the steps of a read (each hashed chunk, each
+            // validation phase); past the deadline of the read on this thread it stops the
+            // read with `OperationCancelled`.
+            .with_progress_callback(|_, _, _| {
+                DEADLINE.with(|deadline| deadline.get().is_none_or(|at| Instant::now() < at))
+            });
         let max_manifest_bytes = u64::try_from(options.max_manifest_mb)
             .unwrap_or(u64::MAX)
             .saturating_mul(1024 * 1024);
@@ -208,6 +222,21 @@ impl Scanner {
             context: Arc::new(context),
             max_manifest_bytes,
         })
+    }
+
+    /// Reads the provenance of one file, giving up at `deadline`: a read still running then
+    /// is stopped at the SDK's next step and the file is [`Verdict::Unreadable`] ("took
+    /// longer than …"). The deadline applies to reads on the calling thread only.
+    pub fn read_until(&self, path: &Path, deadline: Instant) -> Provenance {
+        DEADLINE.with(|cell| cell.set(Some(deadline)));
+        let mut provenance = self.read(path);
+        DEADLINE.with(|cell| cell.set(None));
+        if Instant::now() >= deadline && matches!(provenance.verdict, Verdict::Unreadable { .. }) {
+            provenance.verdict = Verdict::Unreadable {
+                reason: "reading it took longer than the per-file time limit".to_owned(),
+            };
+        }
+        provenance
     }
 
     /// Reads the provenance of one file. Never fails and never panics: a file that cannot be
@@ -244,7 +273,14 @@ impl Scanner {
     }
 }
 
-fn unreadable(path: &Path, reason: String) -> Provenance {
+thread_local! {
+    /// When the read running on this thread must stop (see [`Scanner::read_until`]).
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// A provenance for a file that could not be read, with the reason.
+#[must_use]
+pub fn unreadable(path: &Path, reason: String) -> Provenance {
     Provenance {
         path: path.to_path_buf(),
         verdict: Verdict::Unreadable { reason },

@@ -332,6 +332,120 @@ fn truncated_and_corrupted_files_are_unreadable() {
 }
 
 #[test]
+fn a_read_past_its_deadline_is_unreadable_with_the_time_limit() {
+    let pki = Pki::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixtures::ai_generated(&pki, dir.path(), "late.png");
+    let scanner = untrusted();
+    let late = scanner.read_until(&path, std::time::Instant::now());
+    assert_eq!(
+        late.verdict,
+        Verdict::Unreadable {
+            reason: "reading it took longer than the per-file time limit".to_owned()
+        }
+    );
+    // The deadline belonged to that read only: the next read on this thread is whole.
+    let whole = scanner.read(&path);
+    assert_eq!(whole.verdict, Verdict::AiGenerated);
+    let in_time = scanner.read_until(
+        &path,
+        std::time::Instant::now() + std::time::Duration::from_secs(60),
+    );
+    assert_eq!(in_time.verdict, Verdict::AiGenerated);
+}
+
+#[test]
+fn a_tree_is_walked_in_parallel_and_reported_in_path_order() {
+    use clearance_scan::walk::{WalkOptions, scan};
+    let pki = Pki::new();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("delivery");
+    let work = dir.path().join("work");
+    for folder in ["art", "audio/stems", "vfx", ".cache"] {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+    }
+    std::fs::create_dir_all(&work).unwrap();
+    let place = |made: std::path::PathBuf, to: &str| {
+        std::fs::copy(made, root.join(to)).unwrap();
+    };
+    place(
+        fixtures::ai_generated(&pki, &work, "a.png"),
+        "art/poster.png",
+    );
+    place(fixtures::composite(&pki, &work, "b.jpg"), "art/comp.JPG");
+    place(
+        fixtures::ai_generated(&pki, &work, "c.wav"),
+        "audio/stems/line.wav",
+    );
+    place(
+        fixtures::ai_generated(&pki, &work, "d.mp4"),
+        "vfx/sh010.mp4",
+    );
+    place(fixtures::plain_image(&work, "e.jpg"), "vfx/plate.jpg");
+    let broken = fixtures::ai_generated(&pki, &work, "f.png");
+    fixtures::truncate(&broken, 40);
+    place(broken, "art/broken.png");
+    std::fs::write(root.join("notes.txt"), "not media").unwrap();
+    std::fs::write(
+        root.join(".cache/thumb.png"),
+        "hidden folder, still walked; not an image",
+    )
+    .unwrap();
+    std::fs::write(root.join("art/._poster.png"), "AppleDouble metadata").unwrap();
+
+    let results = scan(
+        &[root.clone(), dir.path().join("missing")],
+        &untrusted(),
+        &WalkOptions {
+            jobs: 3,
+            file_time_limit: std::time::Duration::from_secs(60),
+        },
+    );
+    let seen: Vec<(String, &str)> = results
+        .iter()
+        .map(|r| {
+            let path = r.provenance.path.strip_prefix(dir.path()).unwrap();
+            (
+                path.to_string_lossy().into_owned(),
+                r.provenance.verdict.name(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("delivery/.cache/thumb.png", "unreadable"),
+        ("delivery/art/broken.png", "unreadable"),
+        ("delivery/art/comp.JPG", "ai_composite"),
+        ("delivery/art/poster.png", "ai_generated"),
+        ("delivery/audio/stems/line.wav", "ai_generated"),
+        ("delivery/vfx/plate.jpg", "no_ai_signal"),
+        ("delivery/vfx/sh010.mp4", "ai_generated"),
+        ("missing", "unreadable"),
+    ];
+    let expected: Vec<(String, &str)> = expected
+        .iter()
+        .map(|(p, v)| ((*p).to_owned(), *v))
+        .collect();
+    assert_eq!(seen, expected);
+    let missing = results.last().unwrap();
+    assert_eq!(
+        missing.provenance.verdict,
+        Verdict::Unreadable {
+            reason: "no such file or folder".to_owned()
+        }
+    );
+    let poster = results
+        .iter()
+        .find(|r| r.provenance.path.ends_with("art/poster.png"))
+        .unwrap();
+    assert_eq!(
+        poster.bytes,
+        std::fs::metadata(root.join("art/poster.png"))
+            .unwrap()
+            .len()
+    );
+}
+
+#[test]
 fn json_shape() {
     let dir = tempfile::tempdir().unwrap();
     let path = fixtures::plain_image(dir.path(), "shape.png");
