@@ -201,6 +201,7 @@ pub fn router(state: Shared) -> Router {
         .merge(routes::directory::routes())
         .merge(routes::registry::routes())
         .merge(routes::audit::routes())
+        .merge(routes::deliveries::routes())
         .split_for_parts();
     let document = Arc::new(openapi);
     let limit = state
@@ -211,10 +212,10 @@ pub fn router(state: Shared) -> Router {
         .merge(api)
         .merge(routes::meta::routes(document))
         .merge(crate::web::routes())
-        .layer(axum::middleware::from_fn(track))
-        .layer(TraceLayer::new_for_http())
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn(track))
+        .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 

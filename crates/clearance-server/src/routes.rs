@@ -2,6 +2,7 @@
 //! the OpenAPI document is generated from the handlers' annotations.
 
 pub mod audit;
+pub mod deliveries;
 pub mod directory;
 pub mod evaluate;
 pub mod meta;

@@ -24,7 +24,9 @@
 //! - **No panics on data.** A stored value the model cannot represent is
 //!   [`StoreError::Corrupt`].
 
+pub mod approval;
 mod audit_log;
+mod coverage;
 mod db;
 mod discussion;
 mod error;

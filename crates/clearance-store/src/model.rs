@@ -768,3 +768,29 @@ pub struct Session {
     /// When it ends at the latest.
     pub expires_at: Millis,
 }
+
+/// Whether one proposal of a production covers generated material in its deliverables: what a
+/// deliverables scan holds its AI assets against (`GET /api/productions/{id}/coverage`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub struct CoverageCandidate {
+    /// The proposal's id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// The current version's intake `element` (`poster`, `vfx_shot`, …; empty when left out).
+    pub element: String,
+    /// The proposal's status, as the API names it (`in_review`, `approved`, …).
+    pub status: String,
+    /// The current version's intake `output.final`: `yes`, `no`, `unsure`, or empty when left
+    /// out.
+    pub final_output: String,
+    /// Whether it covers generated material in the deliverables: approved, that approval is of
+    /// the current version (same bytes, same rulebooks, no rise of tier since), not expired, and
+    /// `output.final` is `yes`.
+    pub covers: bool,
+    /// Why it does not cover, in words (None when it covers): "in review, not approved",
+    /// "approved, but output.final is no", "approval expired on 2026-11-28",
+    /// "approved version 1; the current version is 2 (in review)", …
+    pub reason: Option<String>,
+}

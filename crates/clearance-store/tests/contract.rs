@@ -15,6 +15,7 @@
 #[cfg(test)]
 mod contract {
     pub mod audit;
+    pub mod coverage;
     pub mod discussion;
     pub mod outbox;
     pub mod people;
@@ -149,4 +150,5 @@ contract_cases! {
     audit::checkpoints,
     audit::entries_about_one_subject,
     audit::ping_and_backend,
+    coverage::coverage_candidates,
 }

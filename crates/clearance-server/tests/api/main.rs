@@ -11,6 +11,7 @@ mod support;
 
 mod audit;
 mod basics;
+mod deliveries;
 mod directory;
 mod proposals;
 mod registry;

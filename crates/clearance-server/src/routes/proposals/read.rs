@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use clearance_domain::Tier;
 use clearance_store::ProposalQuery;
+use clearance_store::approval::{Standing, standing};
 use clearance_store::model::{Millis, Proposal, ProposalVersion, Review, Role, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -189,74 +190,55 @@ pub struct ApprovalStatus {
     pub expires_at: Option<Millis>,
 }
 
-fn digests(rulebooks: &[clearance_store::model::RulebookRef]) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> = rulebooks
-        .iter()
-        .map(|rulebook| (rulebook.id.clone(), rulebook.digest.clone()))
-        .collect();
-    pairs.sort();
-    pairs
-}
-
-/// Decides whether an approval covers the current version (see [`ApprovalStatus::covered`]).
+/// Decides whether an approval covers the current version (see [`ApprovalStatus::covered`]):
+/// the store's [`standing`](clearance_store::approval::standing), in words for people.
 pub fn approval_status(
     proposal: &Proposal,
     current: &ProposalVersion,
     reviews: &[Review],
     now: Millis,
 ) -> ApprovalStatus {
-    let mut status = ApprovalStatus {
-        covered: false,
-        approved_version: proposal.approved_version,
-        current_version: proposal.current_version,
-        reason: String::new(),
-        review_id: None,
-        expires_at: proposal.approval_expires_at,
-    };
-    let Some(approved) = proposal.approved_version else {
-        status.reason = "no version of this proposal has been approved".to_owned();
-        return status;
-    };
-    let approving = reviews
-        .iter()
-        .filter(|review| {
-            review.decision == clearance_store::model::Decision::Approve
-                && review.version == approved
-        })
-        .max_by_key(|review| review.id);
-    let Some(review) = approving else {
-        status.reason = format!("no written approval of version {approved} was found");
-        return status;
-    };
-    status.review_id = Some(review.id);
-    let current_rulebooks = current
-        .evaluation
-        .as_ref()
-        .map(|evaluation| digests(&evaluation.rulebooks))
-        .unwrap_or_default();
-    status.reason = if review.content_hash != current.content_hash {
-        format!(
-            "the approval covers version {} (content {}); the current version {} has different content ({})",
-            review.version, review.content_hash, current.number, current.content_hash
-        )
-    } else if digests(&review.rulebooks) != current_rulebooks {
-        "the approval was given under other rulebooks (their digests differ from the current evaluation's)".to_owned()
-    } else if proposal.needs_reapproval {
-        "the tier rose since the approval (a record or a rulebook changed): it needs approving again".to_owned()
-    } else if proposal.status != Status::Approved {
-        format!("the proposal is {}", proposal.status.as_str())
-    } else if let Some(expiry) = proposal.approval_expires_at
-        && expiry <= now
-    {
-        format!("the approval expired on {}", triage::date_of(expiry))
-    } else {
-        status.covered = true;
-        format!(
+    let judgement = standing(
+        proposal,
+        &current.content_hash,
+        current
+            .evaluation
+            .as_ref()
+            .map(|evaluation| evaluation.rulebooks.as_slice()),
+        reviews,
+        now,
+    );
+    let reason = match &judgement.standing {
+        Standing::NeverApproved => "no version of this proposal has been approved".to_owned(),
+        Standing::NoWrittenApproval { approved_version } => {
+            format!("no written approval of version {approved_version} was found")
+        }
+        Standing::OtherContent {
+            approved_version,
+            approved_hash,
+            current_hash,
+            ..
+        } => format!(
+            "the approval covers version {approved_version} (content {approved_hash}); the current version {} has different content ({current_hash})",
+            current.number
+        ),
+        Standing::OtherRulebooks => "the approval was given under other rulebooks (their digests differ from the current evaluation's)".to_owned(),
+        Standing::NeedsReapproval => "the tier rose since the approval (a record or a rulebook changed): it needs approving again".to_owned(),
+        Standing::NotApproved { status } => format!("the proposal is {}", status.as_str()),
+        Standing::Expired { at } => format!("the approval expired on {}", triage::date_of(*at)),
+        Standing::Covered => format!(
             "version {} is approved exactly as it is, under the same rulebooks",
             current.number
-        )
+        ),
     };
-    status
+    ApprovalStatus {
+        covered: judgement.covered(),
+        approved_version: proposal.approved_version,
+        current_version: proposal.current_version,
+        reason,
+        review_id: judgement.review_id,
+        expires_at: proposal.approval_expires_at,
+    }
 }
 
 /// A proposal in full: its current version, the evaluation, the reviews and whether an approval
