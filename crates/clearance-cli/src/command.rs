@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod check;
 pub mod rules;
+pub mod scan;
 pub mod serve;
 pub mod store_args;
 pub mod token;

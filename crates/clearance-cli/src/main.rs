@@ -40,6 +40,9 @@ enum Command {
     /// Verify or export the tamper-evident audit log.
     #[command(subcommand)]
     Audit(command::audit::AuditCommand),
+    /// Read the AI provenance of a delivery's media files and hold every AI asset against the
+    /// production's approved proposals.
+    Scan(command::scan::ScanArgs),
     /// Issue API tokens from the command line (the first admin's, for instance).
     #[command(subcommand)]
     Token(command::token::TokenCommand),
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => command::serve::run(&args),
         Command::Audit(command) => command::audit::run(&command),
         Command::Token(command) => command::token::run(&command),
+        Command::Scan(args) => command::scan::run(&args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -10,5 +10,6 @@ mod audit;
 mod check;
 mod errors;
 mod rules;
+mod scan;
 mod serve;
 mod util;

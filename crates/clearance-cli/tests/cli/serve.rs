@@ -54,7 +54,9 @@ fn get(address: &str, path: &str) -> std::io::Result<String> {
     Ok(response)
 }
 
-fn terminate(child: &mut Child) -> Result<std::process::ExitStatus, Box<dyn std::error::Error>> {
+pub(crate) fn terminate(
+    child: &mut Child,
+) -> Result<std::process::ExitStatus, Box<dyn std::error::Error>> {
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()?;
