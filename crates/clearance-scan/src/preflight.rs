@@ -2,8 +2,9 @@
 //! loads it, so that an oversized (or hostile) store is refused without being read.
 //!
 //! Covered: BMFF (MP4, MOV, HEIF…: the top-level `uuid` box with the C2PA user type), RIFF
-//! (WAV, AVI, WebP: the top-level `C2PA` chunk) and PNG (the `caBX` chunk). JPEG stores are
-//! split in APP11 segments of at most 64 KiB each and are bounded by the SDK's own limits.
+//! (WAV, AVI, WebP: the top-level `C2PA` chunk), PNG (the `caBX` chunk) and JPEG (the store is
+//! split over APP11 segments of at most 64 KiB each: their lengths before the image data are
+//! added up).
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
@@ -32,6 +33,9 @@ pub(crate) fn embedded_manifest_size(path: &Path) -> Option<u64> {
     } else if head.get(..8) == Some(b"\x89PNG\r\n\x1a\n") {
         r.seek_relative(8).ok()?;
         png(&mut r)
+    } else if head.get(..2) == Some(b"\xFF\xD8") {
+        r.seek_relative(2).ok()?;
+        jpeg(&mut r)
     } else {
         None
     }
@@ -104,4 +108,37 @@ fn png(r: &mut BufReader<File>) -> Option<u64> {
         }
     }
     None
+}
+
+/// The total length of the APP11 (JUMBF) segments before the start of scan.
+fn jpeg(r: &mut BufReader<File>) -> Option<u64> {
+    let mut total = 0u64;
+    for _ in 0..MAX_ENTRIES * 16 {
+        let mut marker = [0u8; 2];
+        r.read_exact(&mut marker).ok()?;
+        if marker[0] != 0xFF {
+            break;
+        }
+        match marker[1] {
+            // Fill bytes before a marker.
+            0xFF => {
+                r.seek_relative(-1).ok()?;
+                continue;
+            }
+            // Markers without a length.
+            0x01 | 0xD0..=0xD7 => continue,
+            // Start of scan, end of image: no more headers.
+            0xDA | 0xD9 => break,
+            _ => {}
+        }
+        let mut length = [0u8; 2];
+        r.read_exact(&mut length).ok()?;
+        let length = u64::from(u16::from_be_bytes(length));
+        if marker[1] == 0xEB {
+            total += length;
+        }
+        r.seek_relative(i64::try_from(length.checked_sub(2)?).ok()?)
+            .ok()?;
+    }
+    (total > 0).then_some(total)
 }

@@ -240,7 +240,18 @@ fn oversized_embedded_stores_are_refused_before_reading() {
     bytes.splice(4..8, riff_len.to_le_bytes());
     std::fs::write(&wav, bytes).unwrap();
 
-    for path in [png, mp4, wav] {
+    // A JPEG store is many APP11 segments of up to 64 KiB: 40 of them are over 2 MiB.
+    let jpeg = fixtures::plain_image(dir.path(), "big-store.jpg");
+    let mut bytes = std::fs::read(&jpeg).unwrap();
+    let mut segments = Vec::new();
+    for _ in 0..40 {
+        segments.extend_from_slice(&[0xFF, 0xEB, 0xFF, 0xFF]);
+        segments.extend_from_slice(&[0u8; 0xFFFF - 2]);
+    }
+    bytes.splice(2..2, segments);
+    std::fs::write(&jpeg, bytes).unwrap();
+
+    for path in [png, mp4, wav, jpeg] {
         let p = scanner.read(&path);
         assert!(
             matches!(&p.verdict, Verdict::Unreadable { reason } if reason.contains("embedded manifest store")),
