@@ -195,7 +195,7 @@ impl utoipa::Modify for BearerAuth {
 
 /// The whole HTTP application.
 pub fn router(state: Shared) -> Router {
-    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::evaluate::routes())
         .merge(routes::proposals::routes())
         .merge(routes::directory::routes())
@@ -203,17 +203,26 @@ pub fn router(state: Shared) -> Router {
         .merge(routes::audit::routes())
         .merge(routes::deliveries::routes())
         .split_for_parts();
+    // Scan reports have a limit of their own, so they are mounted outside the general one.
+    let (uploads, upload_paths) = routes::deliveries::upload_routes().split_for_parts();
+    openapi.merge(upload_paths);
     let document = Arc::new(openapi);
     let limit = state
         .config
         .max_body_bytes
         .max(state.config.max_attachment_bytes);
+    let report_limit = state.config.max_scan_report_bytes;
     Router::new()
         .merge(api)
         .merge(routes::meta::routes(document))
         .merge(crate::web::routes())
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .merge(
+            uploads
+                .layer(RequestBodyLimitLayer::new(report_limit))
+                .layer(axum::extract::DefaultBodyLimit::max(report_limit)),
+        )
         .layer(axum::middleware::from_fn(track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -47,6 +47,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Largest accepted attachment, bytes.
     pub max_attachment_bytes: usize,
+    /// Largest accepted deliverables scan report (`POST /api/productions/{id}/deliveries`),
+    /// bytes: room for about 100,000 files.
+    pub max_scan_report_bytes: usize,
     /// Most submissions committed together in one transaction.
     pub batch_max: usize,
     /// Webhook delivery attempts before giving up.
@@ -75,6 +78,7 @@ impl Default for Config {
             checkpoint_every: 1024,
             max_body_bytes: 1 << 20,
             max_attachment_bytes: 10 << 20,
+            max_scan_report_bytes: 64 << 20,
             batch_max: 256,
             webhook_max_attempts: 8,
             webhook_retry_ms: 1_000,
@@ -86,7 +90,7 @@ impl Default for Config {
 }
 
 /// Every setting's name (the TOML key; the environment variable is `CLEARANCE_` + upper case).
-pub const KEYS: [&str; 15] = [
+pub const KEYS: [&str; 16] = [
     "bind",
     "data_dir",
     "database_url",
@@ -96,6 +100,7 @@ pub const KEYS: [&str; 15] = [
     "checkpoint_every",
     "max_body_bytes",
     "max_attachment_bytes",
+    "max_scan_report_bytes",
     "batch_max",
     "webhook_max_attempts",
     "webhook_retry_ms",

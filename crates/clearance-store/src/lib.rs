@@ -1,5 +1,6 @@
 //! Persistence for the clearance service: people and tokens, productions, proposals and their
-//! versions, reviews, consents, tools, rulebooks, the notification outbox and the audit log.
+//! versions, reviews, consents, tools, rulebooks, deliverables scans, the notification outbox and
+//! the audit log.
 //!
 //! One interface, [`Store`], over two backends: SQLite (embedded, the default; one file) and
 //! PostgreSQL. Every statement is written once and runs on both (see `db.rs`); the schemas live
@@ -28,6 +29,7 @@ pub mod approval;
 mod audit_log;
 mod coverage;
 mod db;
+pub mod deliveries;
 mod discussion;
 mod error;
 mod group_commit;

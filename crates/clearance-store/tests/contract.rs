@@ -16,6 +16,7 @@
 mod contract {
     pub mod audit;
     pub mod coverage;
+    pub mod deliveries;
     pub mod discussion;
     pub mod outbox;
     pub mod people;
@@ -151,4 +152,6 @@ contract_cases! {
     audit::entries_about_one_subject,
     audit::ping_and_backend,
     coverage::coverage_candidates,
+    deliveries::delivery_scans,
+    deliveries::a_large_scan_is_stored_whole,
 }

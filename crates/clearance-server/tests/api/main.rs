@@ -15,6 +15,7 @@ mod deliveries;
 mod directory;
 mod proposals;
 mod registry;
+mod web_deliveries;
 mod web_lists;
 mod web_new;
 mod web_productions;

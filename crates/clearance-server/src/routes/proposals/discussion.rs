@@ -177,9 +177,14 @@ fn media_type(headers: &HeaderMap) -> ApiResult<String> {
     Ok(text.to_owned())
 }
 
-/// Reads at most `limit` bytes of a body (413 beyond).
-async fn read_limited(mut body: Body, declared: Option<u64>, limit: usize) -> ApiResult<Vec<u8>> {
-    let too_large = || ApiError::TooLarge(format!("an attachment has at most {limit} bytes"));
+/// Reads at most `limit` bytes of a body (413 beyond, naming `what`: "an attachment").
+pub(crate) async fn read_limited(
+    mut body: Body,
+    declared: Option<u64>,
+    limit: usize,
+    what: &str,
+) -> ApiResult<Vec<u8>> {
+    let too_large = || ApiError::TooLarge(format!("{what} has at most {limit} bytes"));
     if declared.is_some_and(|length| length > limit as u64) {
         return Err(too_large());
     }
@@ -230,7 +235,13 @@ pub async fn upload_attachment(
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    let bytes = read_limited(body, declared, state.config.max_attachment_bytes).await?;
+    let bytes = read_limited(
+        body,
+        declared,
+        state.config.max_attachment_bytes,
+        "an attachment",
+    )
+    .await?;
     if bytes.is_empty() {
         return Err(invalid_field("body", "the file is empty"));
     }

@@ -1,6 +1,7 @@
 //! The productions area: `/productions` (the viewer's productions and their proposals by
-//! status), each production's dashboard (`/productions/{id}`) and its disclosure report
-//! (`/productions/{id}/disclosure`, `.csv`, `.json`).
+//! status), each production's dashboard (`/productions/{id}`), its disclosure report
+//! (`/productions/{id}/disclosure`, `.csv`, `.json`, and `disclosure-delivery.csv`), and its
+//! deliverables scans (`/deliveries/{id}`).
 //!
 //! Who sees what: a production's members (in the capacity their role allows) and admins, as
 //! for the API; anyone else gets 404 for all of it ([`crate::auth::Caller::production_access`]).
@@ -15,6 +16,7 @@
 //! - **Categories** of a declared use (a use can be in several; see [`categories`]).
 
 mod dashboard;
+mod deliveries;
 mod disclosure;
 
 use axum::Router;
@@ -47,6 +49,12 @@ pub fn routes() -> Router<Shared> {
             "/productions/{id}/disclosure.json",
             get(disclosure::json_report),
         )
+        .route(
+            "/productions/{id}/disclosure-delivery.csv",
+            get(disclosure::delivery_csv),
+        )
+        .route("/deliveries/{id}", get(deliveries::delivery_page))
+        .route("/deliveries/{id}/report.json", get(deliveries::report_json))
 }
 
 /// The statuses that make a proposal a declared use.

@@ -1,17 +1,21 @@
 //! `/productions/{id}`: the production's dashboard. Three aggregate statements and one listing
 //! of the production's proposals (with their current intakes), read at once; the charts are
-//! drawn here as inline SVG (`web::charts`).
+//! drawn here as inline SVG (`web::charts`). The latest deliverables scan is summarised with its
+//! AI assets not covered (see `deliveries`).
 //!
 //! Time to decision is measured for every written decision, from the creation of the version
 //! decided on (the moment it was submitted for review, as versions are saved when submitted) to
 //! the decision; shown as the median, overall and by the tier of the version decided.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
 use clearance_domain::Tier;
-use clearance_store::model::{Millis, Status};
+use clearance_store::model::{CoverageCandidate, Millis, Status};
 use clearance_store::reports::{ProductionUse, WEEK_MILLIS};
 use maud::{Markup, html};
 
+use super::deliveries::{dashboard_section, latest_scan};
 use super::{
     CATEGORIES, IntakeSummary, categories, date, declared, open, production_for, tier_name,
 };
@@ -67,10 +71,13 @@ pub(super) async fn dashboard(
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
     let (production, _) = production_for(&state, &viewer, id).await?;
-    let (stats, uses) = tokio::try_join!(
+    let (stats, uses, candidates) = tokio::try_join!(
         state.store.production_stats(id),
-        state.store.production_uses(id)
+        state.store.production_uses(id),
+        state.store.coverage_candidates(id, state.now()),
     )?;
+    let latest = latest_scan(&state, id).await?;
+    let by_id: HashMap<i64, &CoverageCandidate> = candidates.iter().map(|c| (c.id, c)).collect();
 
     let total: i64 = stats.counts.iter().map(|c| c.count).sum();
     let declared_count: i64 = stats
@@ -202,6 +209,8 @@ pub(super) async fn dashboard(
                 div.card { div.figure data-figure="approved" { (approved) } div { "approved" } }
                 div.card { div.figure data-figure="blocked_open" { (blocked_total) } div { "open and blocked" } }
             }
+
+            (dashboard_section(id, latest.as_ref(), &by_id))
 
             h2 #blocked { "Open blocked items" }
             @if blocked.is_empty() {

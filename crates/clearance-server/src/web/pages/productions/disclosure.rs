@@ -3,16 +3,28 @@
 //! latest written decision (reviewer, date, conditions, scope), the approval's expiry, and the
 //! consent records it names with their standing today. As a printable page, as CSV (one row
 //! per use, fixed columns) and as JSON (one object).
+//!
+//! Each form has a delivery section: the production's latest deliverables scan, its AI assets
+//! (AI assets not covered first) and the proposal the scan matched each to, with that
+//! proposal's standing now. The CSV of uses counts each use's AI assets in its last column; the
+//! assets themselves are a CSV of their own (`disclosure-delivery.csv`, one row per asset), so
+//! that each file stays one table.
+
+use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use clearance_store::model::{Decision, Production};
+use clearance_store::deliveries::FileFilter;
+use clearance_store::model::{
+    CoverageCandidate, Decision, DeliveryFile, DeliveryScan, Production, ScanSummary,
+};
 use clearance_store::reports::ProductionUse;
 use maud::{Markup, html};
 use serde::Serialize;
 
+use super::deliveries::{coverage_words, exit_words, file_reason, proposal_cell, verdict_words};
 use super::{IntakeSummary, consent_status, date, declared, production_for, rfc3339, tier_name};
 use crate::error::ApiError;
 use crate::state::Shared;
@@ -28,18 +40,65 @@ fn decision_words(decision: Decision) -> &'static str {
     }
 }
 
+/// At most this many AI assets are listed on the HTML report (the CSV and JSON have them all).
+const HTML_ASSET_ROWS: usize = 1_000;
+
+/// At most this many AI assets are read for a report (a scan holds at most about 100,000 files).
+const MAX_ASSETS: i64 = 1_000_000;
+
 /// A production and its declared uses, as every form of the report has them.
 struct Report {
     production: Production,
     generated_at: i64,
     today: String,
     uses: Vec<(ProductionUse, IntakeSummary)>,
+    delivery: Option<DeliverySection>,
+}
+
+/// The latest deliverables scan, its AI assets (not covered first), and every proposal of the
+/// production with its standing now.
+struct DeliverySection {
+    scan: DeliveryScan,
+    assets: Vec<DeliveryFile>,
+    candidates: Vec<CoverageCandidate>,
+}
+
+impl DeliverySection {
+    fn candidates(&self) -> HashMap<i64, &CoverageCandidate> {
+        self.candidates.iter().map(|c| (c.id, c)).collect()
+    }
+
+    /// How many of the scan's AI assets it matched to a proposal.
+    fn assets_of(&self, proposal_id: i64) -> usize {
+        self.assets
+            .iter()
+            .filter(|asset| asset.proposal_id == Some(proposal_id))
+            .count()
+    }
 }
 
 async fn report(state: &Shared, viewer: &Viewer, id: i64) -> Result<Report, PageError> {
     let (production, _) = production_for(state, viewer, id).await?;
-    let uses = state.store.production_uses(id).await?;
     let generated_at = state.now();
+    let (uses, latest, candidates) = tokio::try_join!(
+        state.store.production_uses(id),
+        state.store.latest_delivery_scan(id),
+        state.store.coverage_candidates(id, generated_at),
+    )?;
+    let delivery = match latest {
+        None => None,
+        Some(scan) => {
+            let (assets, _) = state
+                .store
+                .delivery_files(scan.id, FileFilter::AiAssets, MAX_ASSETS, 0)
+                .await?;
+            Some(DeliverySection {
+                scan,
+                assets,
+                candidates,
+            })
+        }
+    };
     Ok(Report {
         production,
         generated_at,
@@ -52,7 +111,66 @@ async fn report(state: &Shared, viewer: &Viewer, id: i64) -> Result<Report, Page
                 (u, intake)
             })
             .collect(),
+        delivery,
     })
+}
+
+/// The delivery section of the HTML report.
+fn delivery_section(production_id: i64, delivery: Option<&DeliverySection>) -> Markup {
+    html! {
+        section.report-delivery #delivery {
+            h2 { "Deliverables" }
+            @match delivery {
+                None => p.muted { "No deliverables scan has been uploaded for this production." },
+                Some(delivery) => {
+                    @let scan = &delivery.scan;
+                    @let candidates = delivery.candidates();
+                    @let uncovered = delivery.assets.iter().filter(|a| a.uncovered_ai()).count();
+                    dl.report-facts {
+                        dt { "Latest scan" } dd { a href={ "/deliveries/" (scan.id) } { "Scan " (scan.id) } ", uploaded " (when(scan.created_at)) " by " (scan.uploaded_by_name) }
+                        dt { "Report" } dd { code { (scan.sha256) } " (SHA-256)" }
+                        dt { "Files" } dd data-count="scan_files" { (scan.summary.files) }
+                        dt { "AI assets" } dd data-count="scan_ai" { (scan.summary.ai_assets()) " (" (scan.summary.covered) " covered, " (scan.summary.not_covered) " not covered)" }
+                        dt { "Unreadable files" } dd { (scan.summary.unreadable) }
+                        dt { "Exit code" } dd { (scan.exit_code) ": " (exit_words(scan.exit_code)) }
+                    }
+                    @if uncovered > 0 {
+                        p.error role="alert" { strong { (uncovered) @if uncovered == 1 { " AI asset not covered" } @else { " AI assets not covered" } } }
+                    } @else if !delivery.assets.is_empty() {
+                        p { strong { "Every AI asset covered." } }
+                    }
+                    @if delivery.assets.is_empty() {
+                        p.muted { "The scan found no AI asset." }
+                    } @else {
+                        div.table-scroll {
+                            table.disclosure.scan-files {
+                                caption.visually-hidden { "AI assets of the latest deliverables scan and the proposals covering them" }
+                                thead { tr { th scope="col" { "Asset" } th scope="col" { "Verdict" } th scope="col" { "Coverage" } th scope="col" { "Covering proposal" } th scope="col" { "Why" } } }
+                                tbody {
+                                    @for asset in delivery.assets.iter().take(HTML_ASSET_ROWS) {
+                                        tr {
+                                            th scope="row" { code { (asset.path) } }
+                                            td { (verdict_words(asset.verdict)) }
+                                            td { (coverage_words(asset).unwrap_or("—")) }
+                                            td { (proposal_cell(asset.proposal_id, &candidates)) }
+                                            td { (file_reason(asset)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        @if delivery.assets.len() > HTML_ASSET_ROWS {
+                            p {
+                                "Showing the first " (HTML_ASSET_ROWS) " of " (delivery.assets.len()) " AI assets; "
+                                a href={ "/productions/" (production_id) "/disclosure-delivery.csv" } { "the CSV" } " and "
+                                a href={ "/productions/" (production_id) "/disclosure.json" } { "the JSON" } " list them all."
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The expiry that applies to a use: its standing approval's.
@@ -84,6 +202,7 @@ pub(super) async fn html_report(
                 p.actions.no-print {
                     a.button.secondary href={ "/productions/" (production.id) "/disclosure.csv" } { "Download CSV" }
                     a.button.secondary href={ "/productions/" (production.id) "/disclosure.json" } { "Download JSON" }
+                    a.button.secondary href={ "/productions/" (production.id) "/disclosure-delivery.csv" } { "Deliverables CSV" }
                     a href={ "/productions/" (production.id) } { "Back to the dashboard" }
                 }
             }
@@ -171,12 +290,13 @@ pub(super) async fn html_report(
                 }
                 p.muted.print-only { "Tiers: " (tier_badge(clearance_domain::Tier::Notify)) " " (tier_badge(clearance_domain::Tier::Escalate)) " " (tier_badge(clearance_domain::Tier::Approval)) " " (tier_badge(clearance_domain::Tier::Blocked)) }
             }
+            (delivery_section(production.id, report.delivery.as_ref()))
         },
     ))
 }
 
 /// The CSV columns, in order (stable: add new ones at the end).
-pub(super) const CSV_COLUMNS: [&str; 22] = [
+pub(super) const CSV_COLUMNS: [&str; 23] = [
     "proposal_id",
     "title",
     "vendor",
@@ -199,6 +319,7 @@ pub(super) const CSV_COLUMNS: [&str; 22] = [
     "approved_version",
     "created_at",
     "url",
+    "delivery_ai_assets",
 ];
 
 /// A cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
@@ -211,7 +332,12 @@ fn cell(text: &str) -> String {
     }
 }
 
-fn csv_row(proposal: &ProductionUse, intake: &IntakeSummary, today: &str) -> Vec<String> {
+fn csv_row(
+    proposal: &ProductionUse,
+    intake: &IntakeSummary,
+    today: &str,
+    delivery: Option<&DeliverySection>,
+) -> Vec<String> {
     let decision = proposal.decision.as_ref();
     vec![
         proposal.id.to_string(),
@@ -253,6 +379,9 @@ fn csv_row(proposal: &ProductionUse, intake: &IntakeSummary, today: &str) -> Vec
             .unwrap_or_default(),
         rfc3339(proposal.created_at),
         format!("/proposals/{}", proposal.id),
+        delivery
+            .map(|delivery| delivery.assets_of(proposal.id).to_string())
+            .unwrap_or_default(),
     ]
 }
 
@@ -264,41 +393,106 @@ fn file_name(report: &Report, disposition: &str, extension: &str) -> String {
     )
 }
 
+/// A CSV file: a header and rows.
+fn csv_bytes(
+    columns: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, PageError> {
+    let failed = |error: &dyn std::fmt::Display| {
+        PageError::Api(ApiError::Internal(anyhow::anyhow!(
+            "writing the CSV: {error}"
+        )))
+    };
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(columns).map_err(|e| failed(&e))?;
+    for row in rows {
+        writer.write_record(row).map_err(|e| failed(&e))?;
+    }
+    writer.into_inner().map_err(|e| failed(&e))
+}
+
+/// A CSV download.
+fn csv_download(bytes: Vec<u8>, disposition: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 pub(super) async fn csv_report(
     State(state): State<Shared>,
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let report = report(&state, &viewer, id).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let failed = |error: csv::Error| {
-        PageError::Api(ApiError::Internal(anyhow::anyhow!(
-            "writing the CSV: {error}"
-        )))
-    };
-    writer.write_record(CSV_COLUMNS).map_err(failed)?;
-    for (proposal, intake) in &report.uses {
-        writer
-            .write_record(csv_row(proposal, intake, &report.today))
-            .map_err(failed)?;
+    let rows = report.uses.iter().map(|(proposal, intake)| {
+        csv_row(proposal, intake, &report.today, report.delivery.as_ref())
+    });
+    let bytes = csv_bytes(&CSV_COLUMNS, rows)?;
+    Ok(csv_download(bytes, file_name(&report, "attachment", "csv")))
+}
+
+/// The columns of the deliverables CSV, in order (stable: add new ones at the end).
+pub(super) const DELIVERY_CSV_COLUMNS: [&str; 12] = [
+    "delivery_id",
+    "uploaded_at",
+    "path",
+    "verdict",
+    "coverage",
+    "proposal_id",
+    "proposal_title",
+    "proposal_status",
+    "proposal_covers_now",
+    "reason",
+    "reason_now",
+    "url",
+];
+
+/// The latest scan's AI assets, one row each, with the proposal the scan matched each to and
+/// that proposal's standing now (a production without a scan gives the header alone).
+pub(super) async fn delivery_csv(
+    State(state): State<Shared>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let report = report(&state, &viewer, id).await?;
+    let mut rows = Vec::new();
+    if let Some(delivery) = &report.delivery {
+        let candidates = delivery.candidates();
+        for asset in &delivery.assets {
+            let candidate = asset.proposal_id.and_then(|id| candidates.get(&id));
+            rows.push(vec![
+                delivery.scan.id.to_string(),
+                rfc3339(delivery.scan.created_at),
+                cell(&asset.path),
+                asset.verdict.as_str().to_owned(),
+                asset.coverage.map(|c| c.as_str()).unwrap_or("").to_owned(),
+                asset
+                    .proposal_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+                cell(candidate.map(|c| c.title.as_str()).unwrap_or("")),
+                candidate.map(|c| c.status.clone()).unwrap_or_default(),
+                candidate.map(|c| c.covers.to_string()).unwrap_or_default(),
+                cell(&file_reason(asset)),
+                cell(candidate.and_then(|c| c.reason.as_deref()).unwrap_or("")),
+                format!("/deliveries/{}", delivery.scan.id),
+            ]);
+        }
     }
-    let bytes = writer.into_inner().map_err(|error| {
-        PageError::Api(ApiError::Internal(anyhow::anyhow!(
-            "writing the CSV: {error}"
-        )))
-    })?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                file_name(&report, "attachment", "csv"),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
+    let bytes = csv_bytes(&DELIVERY_CSV_COLUMNS, rows.into_iter())?;
+    Ok(csv_download(
         bytes,
-    )
-        .into_response())
+        format!(
+            "attachment; filename=\"disclosure-delivery-{}-{}.csv\"",
+            report.production.id, report.today
+        ),
+    ))
 }
 
 /// The JSON report.
@@ -307,6 +501,79 @@ struct JsonReport {
     production: JsonProduction,
     generated_at: String,
     uses: Vec<JsonUse>,
+    /// The latest deliverables scan (null when none was uploaded).
+    delivery: Option<JsonDelivery>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonDelivery {
+    id: i64,
+    uploaded_at: String,
+    uploaded_by: String,
+    sha256: String,
+    exit_code: i64,
+    summary: ScanSummary,
+    /// AI assets not found covered (not covered, or coverage not judged).
+    uncovered: usize,
+    ai_assets: Vec<JsonAsset>,
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonAsset {
+    path: String,
+    verdict: &'static str,
+    coverage: Option<&'static str>,
+    reason: Option<String>,
+    proposal: Option<JsonCovering>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonCovering {
+    id: i64,
+    /// None when the id is not a proposal of this production.
+    title: Option<String>,
+    status: Option<String>,
+    covers_now: bool,
+    reason_now: Option<String>,
+}
+
+fn json_delivery(delivery: &DeliverySection) -> JsonDelivery {
+    let candidates = delivery.candidates();
+    let scan = &delivery.scan;
+    JsonDelivery {
+        id: scan.id,
+        uploaded_at: rfc3339(scan.created_at),
+        uploaded_by: scan.uploaded_by_name.clone(),
+        sha256: scan.sha256.clone(),
+        exit_code: scan.exit_code,
+        summary: scan.summary,
+        uncovered: delivery.assets.iter().filter(|a| a.uncovered_ai()).count(),
+        ai_assets: delivery
+            .assets
+            .iter()
+            .map(|asset| JsonAsset {
+                path: asset.path.clone(),
+                verdict: asset.verdict.as_str(),
+                coverage: asset.coverage.map(|c| c.as_str()),
+                reason: Some(file_reason(asset)).filter(|reason| !reason.is_empty()),
+                proposal: asset.proposal_id.map(|id| {
+                    let candidate = candidates.get(&id);
+                    JsonCovering {
+                        id,
+                        title: candidate.map(|c| c.title.clone()),
+                        status: candidate.map(|c| c.status.clone()),
+                        covers_now: candidate.is_some_and(|c| c.covers),
+                        reason_now: match candidate {
+                            Some(c) => c.reason.clone(),
+                            None => Some("not a proposal of this production".to_owned()),
+                        },
+                    }
+                }),
+            })
+            .collect(),
+        url: format!("/deliveries/{}", scan.id),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -428,6 +695,7 @@ pub(super) async fn json_report(
         },
         generated_at: rfc3339(report.generated_at),
         uses,
+        delivery: report.delivery.as_ref().map(json_delivery),
     };
     let disposition = file_name(&report, "inline", "json");
     Ok((
