@@ -218,7 +218,7 @@ async fn upload(server: &str, token: &str, production: i64, report: &Report) -> 
         .with_context(|| format!("cannot upload the report to {server}"))?;
     let body = answer(response, &url).await?;
     Ok(match body["id"].as_i64() {
-        Some(id) => format!("delivery {id}, {base}/productions/{production}/deliveries/{id}"),
+        Some(id) => format!("delivery {id}, {base}/deliveries/{id}"),
         None => url,
     })
 }

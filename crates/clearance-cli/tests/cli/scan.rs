@@ -441,7 +441,7 @@ fn the_demo_delivery_is_uncovered_until_the_poster_is_approved() -> TestResult {
         None,
     )?;
     assert_eq!(status, 200, "{deliveries}");
-    let listed: Vec<i64> = deliveries["deliveries"]
+    let listed: Vec<i64> = deliveries
         .as_array()
         .into_iter()
         .flatten()
