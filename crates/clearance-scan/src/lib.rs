@@ -17,11 +17,13 @@
 //! embedded BMFF/RIFF/PNG store are checked from their sizes before the SDK reads them, and
 //! Brotli-compressed stores through the SDK's own decompression limit.
 //!
-//! Known limit (c2pa 0.90.22): validating a file's hash reads it in buffers of up to
-//! 256 MiB (a constant in the SDK, `MAX_HASH_BUF`), two at a time, so the peak memory of a
-//! read grows with the file up to about 550–580 MB (measured on signed 1 GiB MP4 and WAV files
-//! with the ignored `big_signed_files` test and the `provenance` example; 64 MiB files: 90 MB,
-//! 256 MiB files: 280 MB). Unsigned files of any size stay near 16 MB.
+//! Memory: validating a file's hash streams it through the SDK in buffers of `MAX_HASH_BUF`,
+//! two at a time (the next one is read while the current one is hashed). Published c2pa
+//! 0.90.22 has 256 MiB there (peaks of 410–580 MB on a signed 1 GiB file); the workspace
+//! patches in a vendored copy with 8 MiB (`vendor/c2pa`, see `vendor/README.md`), so a read
+//! peaks near 35 MB whatever the file's size (measured on signed 1 GiB MP4 and WAV files with
+//! the ignored `big_signed_files` test and the `provenance` example under `/usr/bin/time -v`),
+//! at the same throughput. Unsigned files of any size stay near 16 MB.
 
 pub mod coverage;
 pub mod cuesheet;
