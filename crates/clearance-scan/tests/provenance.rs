@@ -494,23 +494,3 @@ fn cut_and_corrupted_signed_files_never_panic() {
         }
     }
 }
-
-/// Signs a large MP4 and WAV into `CLEARANCE_SCAN_BIG_DIR` (size in MiB from
-/// `CLEARANCE_SCAN_BIG_MIB`, default 1024) and reads them back, so that the reader's peak
-/// memory can be measured on them with the `provenance` example.
-#[test]
-#[ignore = "writes large files; run by hand to measure memory"]
-fn big_signed_files() {
-    let dir = std::path::PathBuf::from(std::env::var("CLEARANCE_SCAN_BIG_DIR").unwrap());
-    let mib: u32 = std::env::var("CLEARANCE_SCAN_BIG_MIB")
-        .map(|v| v.parse().unwrap())
-        .unwrap_or(1024);
-    let pki = Pki::new();
-    std::fs::write(dir.join("root.pem"), &pki.root_pem).unwrap();
-    for name in ["big-signed.mp4", "big-signed.wav"] {
-        let path = fixtures::big_ai_generated(&pki, &dir, name, mib * 1024 * 1024);
-        let p = trusting(&pki).read(&path);
-        assert_eq!(p.verdict, Verdict::AiGenerated, "{p:?}");
-        assert_eq!(validation(&p), &Validation::Trusted);
-    }
-}
