@@ -2,6 +2,7 @@
 #![expect(clippy::expect_used, clippy::unwrap_used, reason = "tests fail loudly")]
 
 #[path = "provenance/fixtures.rs"]
+#[expect(dead_code, reason = "the large-file fixture is for the memory test")]
 mod fixtures;
 
 use clearance_scan::{Basis, Provenance, ScanOptions, Scanner, Validation, Verdict};
