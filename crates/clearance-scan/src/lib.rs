@@ -22,8 +22,8 @@
 //! 0.90.22 has 256 MiB there (peaks of 410–580 MB on a signed 1 GiB file); the workspace
 //! patches in a vendored copy with 8 MiB (`vendor/c2pa`, see `vendor/README.md`), so a read
 //! peaks near 35 MB whatever the file's size (measured on signed 1 GiB MP4 and WAV files with
-//! the ignored `big_signed_files` test and the `provenance` example under `/usr/bin/time -v`),
-//! at the same throughput. Unsigned files of any size stay near 16 MB.
+//! the `provenance` example under `/usr/bin/time -v`), at the same throughput; `tests/memory.rs`
+//! fails if that comes back. Unsigned files of any size stay near 16 MB.
 
 pub mod coverage;
 pub mod cuesheet;
