@@ -59,6 +59,17 @@ pub enum MatchedBy {
     Element,
 }
 
+impl MatchedBy {
+    /// The name as written in reports: `cue_sheet` or `element`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CueSheet => "cue_sheet",
+            Self::Element => "element",
+        }
+    }
+}
+
 /// The coverage of one AI asset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {

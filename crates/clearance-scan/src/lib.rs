@@ -121,6 +121,19 @@ pub enum Basis {
     None,
 }
 
+impl Basis {
+    /// The name as written in reports: `c2pa`, `xmp`, `cue_sheet` or `none`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::C2pa => "c2pa",
+            Self::Xmp => "xmp",
+            Self::CueSheet => "cue_sheet",
+            Self::None => "none",
+        }
+    }
+}
+
 /// The active manifest of a file's C2PA manifest store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ManifestSummary {

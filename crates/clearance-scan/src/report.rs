@@ -128,6 +128,16 @@ impl FileEntry {
             })
     }
 
+    /// The signal column of the text and HTML tables: `c2pa` and the validation state for a
+    /// manifest, else the basis (`xmp`, `cue sheet`, `none`).
+    #[must_use]
+    pub fn signal(&self) -> String {
+        match self.validation() {
+            Some(validation) => format!("c2pa {validation}"),
+            None => self.basis.name().replace('_', " "),
+        }
+    }
+
     /// Where the file sorts in the text and HTML tables: not covered, unreadable, covered,
     /// AI not judged, no AI signal.
     fn rank(&self) -> u8 {

@@ -49,7 +49,7 @@ fn row(entry: &FileEntry) -> [String; 12] {
         entry.path.clone(),
         entry.bytes.to_string(),
         entry.verdict.name().to_owned(),
-        name_of(entry.basis),
+        entry.basis.name().to_owned(),
         entry.validation().unwrap_or_default().to_owned(),
         manifest
             .and_then(|manifest| manifest.claim_generator.clone())
@@ -65,7 +65,7 @@ fn row(entry: &FileEntry) -> [String; 12] {
             .unwrap_or_default(),
         coverage
             .and_then(|coverage| coverage.matched_by)
-            .map(name_of)
+            .map(|matched_by| matched_by.name().to_owned())
             .unwrap_or_default(),
         entry
             .cue_sheet_line
@@ -73,13 +73,6 @@ fn row(entry: &FileEntry) -> [String; 12] {
             .unwrap_or_default(),
         note(entry),
     ]
-}
-
-fn name_of(value: impl serde::Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|value| value.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 fn guard(cell: &str) -> String {

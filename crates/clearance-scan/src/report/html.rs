@@ -79,12 +79,7 @@ fn page(report: &Report) -> Markup {
                             tr class=(words.to_lowercase().replace(' ', "_")) {
                                 td { (words) }
                                 td { (entry.verdict.name()) }
-                                td {
-                                    @if let Some(validation) = entry.validation() { "C2PA, " (validation.replace('_', " ")) }
-                                    @else if entry.xmp_source_types.is_empty() && entry.cue_sheet_line.is_none() { "none" }
-                                    @else if entry.cue_sheet_line.is_some() && entry.xmp_source_types.is_empty() { "cue sheet" }
-                                    @else { "XMP" }
-                                }
+                                td { (entry.signal()) }
                                 td { @if let Some(id) = entry.coverage.as_ref().and_then(|c| c.proposal_id) { "#" (id) } }
                                 td.path { (entry.path) }
                                 td { (human_bytes(entry.bytes)) }

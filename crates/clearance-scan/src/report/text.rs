@@ -45,18 +45,10 @@ pub fn to_text(report: &Report) -> String {
 }
 
 fn row(entry: &FileEntry) -> [String; 6] {
-    let signal = match entry.validation() {
-        Some(validation) => format!("c2pa {validation}"),
-        None => serde_json::to_value(entry.basis)
-            .ok()
-            .and_then(|value| value.as_str().map(str::to_owned))
-            .unwrap_or_default()
-            .replace('_', " "),
-    };
     [
         coverage_words(entry).to_owned(),
         entry.verdict.name().to_owned(),
-        signal,
+        entry.signal(),
         entry
             .coverage
             .as_ref()
